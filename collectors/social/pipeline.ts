@@ -1,0 +1,135 @@
+// Where every social source hands its posts: validate -> route to topics -> score sentiment ->
+// one `post` point per topic (raw bucket) -> per-interval `social` rollups (main bucket).
+// Routine outcomes are counted (posts received by source and topic, dropped by reason), not logged.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '../../src/core/log.ts';
+import type { ServiceRegistry } from '../../src/core/metrics/registry.ts';
+import { InvalidPointError } from '../../src/core/write/line.ts';
+import type { PointWriter } from '../../src/core/write/writer.ts';
+import { postLine, validatePost } from './post.ts';
+import { RollupAggregator, rollupLine, type RollupSnapshot } from './rollup.ts';
+import type { DropReason, SentimentScorer, TopicRouter } from './types.ts';
+
+export interface SocialPipelineOptions {
+  writer: PointWriter;
+  router: TopicRouter;
+  scorer: SentimentScorer;
+  metrics: ServiceRegistry;
+  log: Logger;
+  rollupIntervalMs: number;
+  /** How long after an interval ends it is first written (late posts still correct it later). */
+  rollupGraceMs?: number;
+  /** How long a written interval is kept for late posts. */
+  rollupRetainMs?: number;
+  /** Where the rollup state is saved, so a restart continues the open intervals. */
+  stateFile?: string;
+  now?: () => number;
+}
+
+export type IngestOptions = { requireEnglish?: boolean };
+
+export const DEFAULT_ROLLUP_GRACE_MS = 5_000;
+export const DEFAULT_ROLLUP_RETAIN_MS = 10 * 60_000;
+
+export class SocialPipeline {
+  private readonly agg: RollupAggregator;
+  private readonly now: () => number;
+  private readonly m;
+  private readonly lastPost = new Map<string, number>();
+
+  constructor(private readonly o: SocialPipelineOptions) {
+    this.now = o.now ?? Date.now;
+    this.agg = new RollupAggregator({
+      intervalMs: o.rollupIntervalMs,
+      graceMs: o.rollupGraceMs ?? DEFAULT_ROLLUP_GRACE_MS,
+      retainMs: o.rollupRetainMs ?? DEFAULT_ROLLUP_RETAIN_MS,
+    });
+    const r = o.metrics;
+    this.m = {
+      received: r.counter('posts_received_total', 'Posts accepted, by source and topic.', ['source', 'topic']),
+      dropped: r.counter('posts_dropped_total', 'Posts not stored, by source and reason.', ['source', 'reason']),
+      lastPost: r.gauge('last_post_timestamp_seconds', 'Unix time a post last arrived, by source.', ['source']),
+      rollups: r.counter('rollups_written_total', 'Rollup points written (re-writes of late intervals included).'),
+      open: r.gauge('rollup_open_intervals', 'Rollup intervals held in memory.'),
+    };
+    if (o.stateFile) this.loadState(o.stateFile);
+  }
+
+  /** Handles one post from a source. Never throws: bad input is counted and skipped. */
+  ingest(source: string, raw: unknown, opts: IngestOptions = {}): 'accepted' | DropReason {
+    const now = this.now();
+    const v = validatePost(raw, { requireEnglish: opts.requireEnglish ?? true, now });
+    if (!v.ok) return this.drop(source, v.reason);
+    const post = v.post;
+    const topics = this.o.router.route(post.text);
+    const s = this.o.scorer.score(post.text);
+    const added = this.agg.add(source, topics, post.id, post.createdAtMs, s, now);
+    if (added === 'duplicate') return this.drop(source, 'duplicate');
+    const lines: string[] = [];
+    try {
+      for (const topic of topics) lines.push(postLine(source, topic, post, s));
+    } catch (err) {
+      if (err instanceof InvalidPointError) return this.drop(source, 'invalid_point');
+      throw err;
+    }
+    this.o.writer.write('raw', lines);
+    for (const topic of topics) this.m.received.inc({ source, topic });
+    this.m.lastPost.set({ source }, now / 1000);
+    this.lastPost.set(source, now);
+    return 'accepted';
+  }
+
+  /** Counts a drop that a source decided on before ingest (e.g. an unknown event kind). */
+  drop(source: string, reason: DropReason | string): DropReason {
+    this.m.dropped.inc({ source, reason });
+    return reason as DropReason;
+  }
+
+  /** Writes the rollups that are due; the collector calls this every second. */
+  tick(all = false): number {
+    const due = this.agg.collect(this.now(), all);
+    if (due.length) this.o.writer.write('main', due.map(rollupLine));
+    this.m.rollups.inc(due.length);
+    this.m.open.set(this.agg.openIntervals());
+    return due.length;
+  }
+
+  /** Writes every interval, open ones included, and saves the state (shutdown). */
+  flushAll(): number {
+    const n = this.tick(true);
+    this.saveState();
+    return n;
+  }
+
+  lastPostAt(source: string): number | undefined {
+    return this.lastPost.get(source);
+  }
+
+  saveState(): void {
+    const file = this.o.stateFile;
+    if (!file) return;
+    try {
+      mkdirSync(join(file, '..'), { recursive: true });
+      writeFileSync(`${file}.tmp`, JSON.stringify(this.agg.snapshot()));
+      renameSync(`${file}.tmp`, file);
+    } catch (err) {
+      this.o.log.error({ err: String(err), file }, 'could not save rollup state');
+    }
+  }
+
+  private loadState(file: string): void {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return;
+    }
+    try {
+      if (!this.agg.restore(JSON.parse(text) as RollupSnapshot))
+        this.o.log.warn({ file }, 'rollup state was saved with another interval; ignored');
+    } catch (err) {
+      this.o.log.warn({ file, err: String(err) }, 'rollup state unreadable; starting fresh');
+    }
+  }
+}

@@ -1,0 +1,88 @@
+// Validation of incoming posts and the `post` point. Pure.
+//
+// One post must never overwrite another: two posts in the same millisecond with the same tags would
+// share a series and a timestamp. The nanosecond part of the timestamp is therefore derived from the
+// post id (FNV-1a), which also makes the same post written twice land on the same point (idempotent).
+import { toLine } from '../../src/core/write/line.ts';
+import type { DropReason, RawPost, SentimentResult } from './types.ts';
+
+export const MAX_TEXT_CHARS = 10_000;
+export const MAX_ID_CHARS = 200;
+/** Posts older than this are refused from live sources: they cannot be a stream event. */
+export const MAX_POST_AGE_MS = 366 * 24 * 3600 * 1000;
+
+export interface ValidPost {
+  id: string;
+  text: string;
+  createdAtMs: number;
+  lang: string;
+  authorId?: string;
+}
+
+export function validatePost(
+  p: unknown,
+  opts: { requireEnglish: boolean; now: number },
+): { ok: true; post: ValidPost } | { ok: false; reason: DropReason } {
+  if (p === null || typeof p !== 'object') return { ok: false, reason: 'malformed' };
+  const r = p as Partial<RawPost>;
+  if (typeof r.id !== 'string' || r.id.length === 0 || r.id.length > MAX_ID_CHARS)
+    return { ok: false, reason: 'missing_field' };
+  if (typeof r.text !== 'string') return { ok: false, reason: 'missing_field' };
+  if (typeof r.createdAtMs !== 'number' || !Number.isFinite(r.createdAtMs) || r.createdAtMs <= 0)
+    return { ok: false, reason: 'missing_field' };
+  if (r.createdAtMs < opts.now - MAX_POST_AGE_MS || r.createdAtMs > opts.now + 3600_000)
+    return { ok: false, reason: 'too_old' };
+  if (r.isRetweet) return { ok: false, reason: 'retweet' };
+  const langs = Array.isArray(r.langs) ? r.langs.filter((l): l is string => typeof l === 'string') : [];
+  const lang = primaryLang(langs);
+  if (opts.requireEnglish && lang !== 'en') return { ok: false, reason: 'not_english' };
+  const text = cleanText(r.text);
+  if (text.trim().length === 0) return { ok: false, reason: 'missing_field' };
+  return {
+    ok: true,
+    post: {
+      id: r.id,
+      text,
+      createdAtMs: Math.floor(r.createdAtMs),
+      lang,
+      ...(typeof r.authorId === 'string' && r.authorId ? { authorId: r.authorId.slice(0, MAX_ID_CHARS) } : {}),
+    },
+  };
+}
+
+/** "en-US" -> "en"; no language reported -> "und" (undetermined, as X reports it). */
+function primaryLang(langs: string[]): string {
+  const first = langs[0];
+  if (!first) return 'und';
+  const base = first.toLowerCase().split(/[-_]/)[0]!;
+  return /^[a-z]{2,3}$/.test(base) ? base : 'und';
+}
+
+/** Lone surrogates (invalid UTF-16 from broken UTF-8) and control characters are removed; length bounded. */
+export function cleanText(s: string): string {
+  const bounded = s.length > MAX_TEXT_CHARS ? s.slice(0, MAX_TEXT_CHARS) : s;
+  return bounded.toWellFormed().replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
+}
+
+/** FNV-1a 32-bit of the id, reduced to a sub-millisecond offset in ns (0..999,999). */
+export function idOffsetNs(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % 1_000_000;
+}
+
+export function postTimeNs(p: Pick<ValidPost, 'id' | 'createdAtMs'>): string {
+  return (BigInt(p.createdAtMs) * 1_000_000n + BigInt(idOffsetNs(p.id))).toString();
+}
+
+export function postLine(source: string, topic: string, p: ValidPost, s: SentimentResult): string {
+  return toLine({
+    measurement: 'post',
+    tags: { source, topic, lang: p.lang, label: s.label },
+    fields: { score: s.score, text: p.text, id: p.id, author_id: p.authorId },
+    timeNs: postTimeNs(p),
+  });
+}

@@ -1,0 +1,186 @@
+// Per-interval `social` rollups, kept idempotent: an interval counts distinct post ids, so a post seen
+// twice (a reconnect overlap, a replay) is counted once, and an interval written again carries the
+// full count, overwriting the earlier point with the same timestamp. Pure: no clock, no I/O.
+//
+// Closing rule: an interval is emitted once `end + grace` has passed (by event time or wall time).
+// It stays in memory for `retain` more, so a late post re-emits it with the corrected count. Eviction
+// follows event time only, so replaying old data at high speed does not evict what it is filling.
+import { toLine } from '../../src/core/write/line.ts';
+import type { SentimentLabel } from './types.ts';
+
+interface Entry {
+  score: number;
+  label: SentimentLabel;
+}
+
+interface IntervalState {
+  /** `${source}\u0000${topic}` -> post id -> entry */
+  series: Map<string, Map<string, Entry>>;
+  emitted: boolean;
+  dirty: boolean;
+}
+
+export interface RollupOptions {
+  intervalMs: number;
+  graceMs: number;
+  retainMs: number;
+  /** Hard bound on intervals in memory. */
+  maxIntervals?: number;
+}
+
+export interface RollupValues {
+  source: string;
+  topic: string;
+  startMs: number;
+  count: number;
+  pos: number;
+  neg: number;
+  neu: number;
+  scoreSum: number;
+  scoreMean: number;
+}
+
+export type AddResult = 'added' | 'duplicate' | 'late';
+
+export interface RollupSnapshot {
+  intervalMs: number;
+  maxEventMs: number;
+  intervals: Array<{ startMs: number; emitted: boolean; rows: Array<[string, string, string, number, SentimentLabel]> }>;
+}
+
+const SEP = '\u0000';
+
+export class RollupAggregator {
+  private readonly intervals = new Map<number, IntervalState>();
+  private maxEventMs = 0;
+
+  constructor(private readonly o: RollupOptions) {}
+
+  intervalStart(ms: number): number {
+    return ms - (((ms % this.o.intervalMs) + this.o.intervalMs) % this.o.intervalMs);
+  }
+
+  add(source: string, topics: string[], id: string, createdAtMs: number, s: Entry, nowMs: number): AddResult {
+    const start = this.intervalStart(createdAtMs);
+    let st = this.intervals.get(start);
+    if (!st) {
+      if (start + this.o.intervalMs + this.o.retainMs < this.maxEventMs) return 'late';
+      st = { series: new Map(), emitted: false, dirty: false };
+      this.intervals.set(start, st);
+    }
+    let added = false;
+    for (const topic of topics) {
+      const key = source + SEP + topic;
+      let ids = st.series.get(key);
+      if (!ids) st.series.set(key, (ids = new Map()));
+      if (ids.has(id)) continue;
+      ids.set(id, { score: s.score, label: s.label });
+      added = true;
+    }
+    if (!added) return 'duplicate';
+    st.dirty = true;
+    // A clock far ahead in one post must not evict everything: event time is clamped to wall time.
+    this.maxEventMs = Math.max(this.maxEventMs, Math.min(createdAtMs, nowMs + 60_000));
+    return 'added';
+  }
+
+  /** Intervals due (closed and changed since last emitted); marks them emitted and evicts old ones. */
+  collect(nowMs: number, all = false): RollupValues[] {
+    const clock = Math.max(this.maxEventMs, nowMs);
+    const out: RollupValues[] = [];
+    for (const [start, st] of [...this.intervals.entries()].sort((a, b) => a[0] - b[0])) {
+      const end = start + this.o.intervalMs;
+      if (st.dirty && (all || end + this.o.graceMs <= clock)) {
+        out.push(...values(start, st));
+        st.dirty = false;
+        st.emitted = true;
+      }
+      if (st.emitted && !st.dirty && end + this.o.retainMs < this.maxEventMs) this.intervals.delete(start);
+    }
+    const max = this.o.maxIntervals ?? 10_000;
+    if (this.intervals.size > max) {
+      const starts = [...this.intervals.keys()].sort((a, b) => a - b);
+      for (const s of starts.slice(0, this.intervals.size - max)) {
+        const st = this.intervals.get(s)!;
+        if (st.dirty) out.push(...values(s, st));
+        this.intervals.delete(s);
+      }
+    }
+    return out;
+  }
+
+  openIntervals(): number {
+    return this.intervals.size;
+  }
+
+  snapshot(): RollupSnapshot {
+    const intervals: RollupSnapshot['intervals'] = [];
+    for (const [startMs, st] of this.intervals) {
+      const rows: RollupSnapshot['intervals'][number]['rows'] = [];
+      for (const [key, ids] of st.series) {
+        const [source, topic] = key.split(SEP) as [string, string];
+        for (const [id, e] of ids) rows.push([source, topic, id, e.score, e.label]);
+      }
+      intervals.push({ startMs, emitted: st.emitted && !st.dirty, rows });
+    }
+    return { intervalMs: this.o.intervalMs, maxEventMs: this.maxEventMs, intervals };
+  }
+
+  /** Restores a snapshot taken with the same interval; a different interval is ignored. */
+  restore(s: RollupSnapshot): boolean {
+    if (s.intervalMs !== this.o.intervalMs) return false;
+    this.maxEventMs = Math.max(this.maxEventMs, s.maxEventMs);
+    for (const iv of s.intervals) {
+      const st: IntervalState = { series: new Map(), emitted: iv.emitted, dirty: !iv.emitted };
+      for (const [source, topic, id, score, label] of iv.rows) {
+        const key = source + SEP + topic;
+        let ids = st.series.get(key);
+        if (!ids) st.series.set(key, (ids = new Map()));
+        ids.set(id, { score, label });
+      }
+      this.intervals.set(iv.startMs, st);
+    }
+    return true;
+  }
+}
+
+function values(startMs: number, st: IntervalState): RollupValues[] {
+  const out: RollupValues[] = [];
+  for (const [key, ids] of st.series) {
+    const [source, topic] = key.split(SEP) as [string, string];
+    let pos = 0;
+    let neg = 0;
+    let neu = 0;
+    let sum = 0;
+    for (const e of ids.values()) {
+      if (e.label === 'pos') pos++;
+      else if (e.label === 'neg') neg++;
+      else neu++;
+      sum += e.score;
+    }
+    const count = ids.size;
+    out.push({ source, topic, startMs, count, pos, neg, neu, scoreSum: sum, scoreMean: count ? sum / count : 0 });
+  }
+  return out;
+}
+
+export function rollupLine(v: RollupValues): string {
+  return toLine({
+    measurement: 'social',
+    tags: { source: v.source, topic: v.topic },
+    fields: {
+      count: { int: v.count },
+      pos: { int: v.pos },
+      neg: { int: v.neg },
+      neu: { int: v.neu },
+      score_sum: round(v.scoreSum),
+      score_mean: round(v.scoreMean),
+      net: v.count ? round((v.pos - v.neg) / v.count) : 0,
+    },
+    timeNs: (BigInt(v.startMs) * 1_000_000n).toString(),
+  });
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e9) / 1e9;
+}

@@ -1,0 +1,317 @@
+/**
+ * The in-process sentiment scorer: wink-nlp's general English lexicon (weighted by
+ * `generalWeight`) under a crypto/market lexicon, with negation, intensifiers, capitals,
+ * "but", questions and exclamation marks handled in the manner of VADER, normalised to [-1, 1].
+ */
+import { ACRONYMS, BOOSTERS, CRYPTO_LEXICON, DAMPENERS, NEGATORS } from './lexicon.ts';
+import {
+  BOOSTER_SCALAR,
+  BUT_AFTER_SCALAR,
+  BUT_BEFORE_SCALAR,
+  CAPS_SCALAR,
+  DAMPENER_SCALAR,
+  DEFAULT_GENERAL_WEIGHT,
+  DEFAULT_MAX_CHARS,
+  DEFAULT_NEG_THRESHOLD,
+  DEFAULT_POS_THRESHOLD,
+  EXCLAMATION_BOOST,
+  EXCLAMATION_MAX,
+  NEGATION_SCALAR,
+  NEGATION_WINDOW_WORDS,
+  NORMALIZATION_ALPHA,
+  PRICE_MOVE_VALENCE,
+  QUESTION_SCALAR,
+} from './options.ts';
+import type { SentimentLabel, SentimentResult, SentimentScorer, SentimentScorerOptions } from './options.ts';
+import {
+  T_BANG,
+  T_CLAUSE,
+  T_EMOJI,
+  T_EMOTICON,
+  T_HASHTAG,
+  T_NUMBER,
+  T_QUESTION,
+  T_STOP,
+  T_WORD,
+  createTokenBuffer,
+  tokenize,
+} from './tokenize.ts';
+import type { TokenBuffer } from './tokenize.ts';
+import { winkSentimentLexicon } from './wink-lexicon.ts';
+
+/** wink's polarities are in [-1, 1]; the crypto layer uses VADER's [-4, 4]. */
+const WINK_TO_VALENCE = 4;
+const MAX_VALENCE = 4;
+/** Posts whose words are mostly capitals shout everything, so capitals are no emphasis there. */
+const MOSTLY_CAPS_SHARE = 0.5;
+
+interface Phrase {
+  parts: string[];
+  valence: number;
+}
+
+interface CompiledLexicon {
+  single: Map<string, number>;
+  /** Phrases by first token, longest first. */
+  phrases: Map<string, Phrase[]>;
+}
+
+const SCORABLE_KEY_KINDS = new Set([T_WORD, T_NUMBER, T_EMOJI, T_EMOTICON]);
+
+/** Splits a lexicon key into the tokens score() will see. */
+function keyParts(key: string, buf: TokenBuffer): string[] {
+  const n = tokenize(key, buf);
+  const parts: string[] = [];
+  for (let i = 0; i < n; i++) {
+    if (SCORABLE_KEY_KINDS.has(buf.kinds[i] as number)) parts.push(buf.values[i] as string);
+  }
+  return parts;
+}
+
+function compile(
+  generalWeight: number,
+  extra: Readonly<Record<string, number>> | undefined,
+): CompiledLexicon {
+  const entries = new Map<string, number>();
+  if (generalWeight > 0) {
+    for (const [key, polarity] of winkSentimentLexicon())
+      entries.set(key, polarity * WINK_TO_VALENCE * generalWeight);
+  }
+  const buf = createTokenBuffer();
+  const layer = (lexicon: Readonly<Record<string, number>>): void => {
+    for (const [key, valence] of Object.entries(lexicon)) {
+      const parts = keyParts(key, buf);
+      if (parts.length === 0) continue;
+      entries.set(parts.join(' '), valence);
+      // "#buythedip", "#tothemoon": a phrase written as one hashtag.
+      if (parts.length > 1) entries.set(parts.join(''), valence);
+    }
+  };
+  layer(CRYPTO_LEXICON);
+  // Modifiers change the next term; they carry no valence of their own ("crazy bullish").
+  for (const word of [...BOOSTERS, ...DAMPENERS, ...NEGATORS]) entries.delete(word);
+  if (extra !== undefined) layer(extra);
+
+  const single = new Map<string, number>();
+  const phrases = new Map<string, Phrase[]>();
+  for (const [key, valence] of entries) {
+    const parts = key.split(' ');
+    if (parts.length === 1) {
+      single.set(key, valence);
+      continue;
+    }
+    const first = parts[0] as string;
+    let list = phrases.get(first);
+    if (list === undefined) phrases.set(first, (list = []));
+    list.push({ parts, valence });
+  }
+  for (const list of phrases.values()) list.sort((a, b) => b.parts.length - a.parts.length);
+  return { single, phrases };
+}
+
+let defaultLexicon: CompiledLexicon | undefined;
+
+function validate(opts: SentimentScorerOptions): void {
+  const { posThreshold, negThreshold, maxChars, generalWeight, extraLexicon } = opts;
+  if (posThreshold !== undefined && !(posThreshold > 0 && posThreshold <= 1)) {
+    throw new RangeError(`[sentiment] posThreshold must be in (0, 1], got ${posThreshold}`);
+  }
+  if (negThreshold !== undefined && !(negThreshold < 0 && negThreshold >= -1)) {
+    throw new RangeError(`[sentiment] negThreshold must be in [-1, 0), got ${negThreshold}`);
+  }
+  if (maxChars !== undefined && !(Number.isInteger(maxChars) && maxChars > 0)) {
+    throw new RangeError(`[sentiment] maxChars must be a positive integer, got ${maxChars}`);
+  }
+  if (generalWeight !== undefined && !(generalWeight >= 0 && generalWeight <= 1)) {
+    throw new RangeError(`[sentiment] generalWeight must be in [0, 1], got ${generalWeight}`);
+  }
+  for (const [term, valence] of Object.entries(extraLexicon ?? {})) {
+    if (!(Math.abs(valence) <= MAX_VALENCE)) {
+      throw new RangeError(`[sentiment] extraLexicon["${term}"] must be in [-4, 4], got ${valence}`);
+    }
+  }
+}
+
+/**
+ * Builds a scorer. The general lexicon is read from wink's model once per process; a scorer with
+ * default `generalWeight` and no `extraLexicon` shares one compiled lexicon with all others.
+ * Throws RangeError on invalid options (validate at start); `score()` itself never throws.
+ */
+export function createSentimentScorer(opts: SentimentScorerOptions = {}): SentimentScorer {
+  validate(opts);
+  const posThreshold = opts.posThreshold ?? DEFAULT_POS_THRESHOLD;
+  const negThreshold = opts.negThreshold ?? DEFAULT_NEG_THRESHOLD;
+  const maxChars = opts.maxChars ?? DEFAULT_MAX_CHARS;
+  const generalWeight = opts.generalWeight ?? DEFAULT_GENERAL_WEIGHT;
+  const isDefault = generalWeight === DEFAULT_GENERAL_WEIGHT && opts.extraLexicon === undefined;
+  const lexicon = isDefault
+    ? (defaultLexicon ??= compile(generalWeight, undefined))
+    : compile(generalWeight, opts.extraLexicon);
+  const buf = createTokenBuffer();
+
+  const toLabel = (score: number): SentimentLabel =>
+    score >= posThreshold ? 'pos' : score <= negThreshold ? 'neg' : 'neu';
+
+  return {
+    score(text: string): SentimentResult {
+      let input = typeof text === 'string' ? text : '';
+      if (input.length > maxChars) input = input.slice(0, maxChars);
+      const raw = rawValence(input, lexicon, buf);
+      const normalized = raw / Math.sqrt(raw * raw + NORMALIZATION_ALPHA);
+      const score = Math.round(Math.max(-1, Math.min(1, normalized)) * 10_000) / 10_000 || 0;
+      return { score, label: toLabel(score) };
+    },
+  };
+}
+
+/** Sum of term valences with all modifiers applied, before normalisation. */
+function rawValence(text: string, lexicon: CompiledLexicon, buf: TokenBuffer): number {
+  const n = tokenize(text, buf);
+  if (n === 0) return 0;
+  const { kinds, values, caps } = buf;
+  const capsIsEmphasis = buf.capsWords <= buf.words * MOSTLY_CAPS_SHARE;
+  const { single, phrases } = lexicon;
+
+  let total = 0; // finished sentences
+  let sentence = 0; // current sentence
+  let bangs = 0;
+  let afterBut = false;
+  let word = 0; // word position, for the negation window
+  let negatorAt = -Infinity; // word position of the last negator in this clause
+  let prev1 = ''; // the two previous words in this clause
+  let prev2 = '';
+
+  const endClause = (): void => {
+    negatorAt = -Infinity;
+    prev1 = '';
+    prev2 = '';
+  };
+  const endSentence = (question: boolean): void => {
+    total += question ? sentence * QUESTION_SCALAR : sentence;
+    sentence = 0;
+    endClause();
+  };
+
+  let i = 0;
+  while (i < n) {
+    const kind = kinds[i] as number;
+    const value = values[i] as string;
+    if (kind === T_STOP) {
+      endSentence(false);
+      i++;
+      continue;
+    }
+    if (kind === T_BANG) {
+      bangs += value.length;
+      endSentence(false);
+      i++;
+      continue;
+    }
+    if (kind === T_QUESTION) {
+      endSentence(true);
+      i++;
+      continue;
+    }
+    if (kind === T_CLAUSE) {
+      endClause();
+      i++;
+      continue;
+    }
+    if (
+      kind !== T_WORD &&
+      kind !== T_HASHTAG &&
+      kind !== T_NUMBER &&
+      kind !== T_EMOJI &&
+      kind !== T_EMOTICON
+    ) {
+      i++; // urls, mentions, cashtags: no opinion, no clause break
+      continue;
+    }
+    if (kind === T_WORD && value === 'but') {
+      // Contrast: what came before counts less, what follows more.
+      if (!afterBut) {
+        total *= BUT_BEFORE_SCALAR;
+        sentence *= BUT_BEFORE_SCALAR;
+        afterBut = true;
+      }
+      endClause();
+      word++;
+      i++;
+      continue;
+    }
+
+    let valence = 0;
+    let span = 1;
+    let found = false;
+    const candidates = phrases.get(value);
+    if (candidates !== undefined) {
+      for (const phrase of candidates) {
+        const parts = phrase.parts;
+        if (i + parts.length > n) continue;
+        let k = 1;
+        while (k < parts.length && values[i + k] === parts[k]) k++;
+        if (k === parts.length) {
+          valence = phrase.valence;
+          span = parts.length;
+          found = true;
+          break;
+        }
+      }
+    }
+    if (!found) {
+      const v = single.get(value);
+      if (v !== undefined) {
+        valence = v;
+        found = true;
+      }
+    }
+    // "up 12%", "down 30%", "+5%", "-8%".
+    if (span === 1 && i + 1 < n && kinds[i + 1] === T_NUMBER && kind === T_WORD) {
+      if (value === 'up') valence = PRICE_MOVE_VALENCE;
+      else if (value === 'down') valence = -PRICE_MOVE_VALENCE;
+    } else if (kind === T_NUMBER && value.endsWith('%')) {
+      const sign = value.charCodeAt(0);
+      if (sign === 43 /* + */) valence = PRICE_MOVE_VALENCE;
+      else if (sign === 45 /* - */) valence = -PRICE_MOVE_VALENCE;
+    }
+
+    if (valence !== 0) {
+      let x = valence;
+      if (BOOSTERS.has(prev1)) x *= BOOSTER_SCALAR;
+      else if (DAMPENERS.has(prev1)) x *= DAMPENER_SCALAR;
+      if (BOOSTERS.has(prev2)) x *= 1 + (BOOSTER_SCALAR - 1) / 2;
+      if (caps[i] === true && capsIsEmphasis && value.length >= 4 && !ACRONYMS.has(value)) x *= CAPS_SCALAR;
+      // Emoji keep their sign: in "not bullish 🚀" the rocket is still a rocket.
+      if (kind !== T_EMOJI && kind !== T_EMOTICON && word - negatorAt <= NEGATION_WINDOW_WORDS) {
+        x *= NEGATION_SCALAR;
+      }
+      if (afterBut) x *= BUT_AFTER_SCALAR;
+      sentence += x;
+    } else if (!found && NEGATORS.has(value)) {
+      // "not only" is no negation.
+      if (!(i + 1 < n && values[i + 1] === 'only')) negatorAt = word;
+    }
+
+    prev2 = span > 1 ? (values[i + span - 2] as string) : prev1;
+    prev1 = values[i + span - 1] as string;
+    word += span;
+    i += span;
+  }
+  endSentence(false);
+
+  if (total !== 0 && bangs > 0) {
+    total += Math.sign(total) * EXCLAMATION_BOOST * Math.min(bangs, EXCLAMATION_MAX);
+  }
+  return total;
+}
+
+let headlineScorer: SentimentScorer | undefined;
+
+/**
+ * Scores a news headline exactly as a post is scored with default options. Deterministic and
+ * side-effect free (apart from building the shared default scorer on first use).
+ */
+export function scoreHeadline(headline: string): SentimentResult {
+  headlineScorer ??= createSentimentScorer();
+  return headlineScorer.score(headline);
+}

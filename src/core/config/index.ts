@@ -1,0 +1,4 @@
+export * from './schema.ts';
+export * from './errors.ts';
+export * from './load.ts';
+export * from './duration.ts';
