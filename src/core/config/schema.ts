@@ -140,7 +140,10 @@ export const coreConfigSchema = z
       .strict()
       .default({ level: 'info' }),
     /** Each source's own section; validated by the source's schema, see collectors/all.ts. */
-    sources: z.record(z.string(), z.unknown()).default({}),
+    sources: z
+      .record(z.string(), z.unknown())
+      .nullish()
+      .transform((v) => v ?? {}),
   })
   .strict()
   .superRefine((cfg, ctx) => {
