@@ -147,10 +147,12 @@ export class InfluxWriter implements PointWriter {
   async drain(timeoutMs: number): Promise<boolean> {
     const deadline = this.now() + timeoutMs;
     await this.flush();
+    // Retries keep their delays (Retry-After, backoff): draining waits for them, it never hurries them.
     while (this.queue.length > 0 || this.replaying || (this.o.spool?.pendingLines() ?? 0) > 0) {
       if (this.now() >= deadline) return false;
-      await this.runRetries(true);
-      if (this.queue.length > 0 || (this.o.spool?.pendingLines() ?? 0) > 0) await sleep(50);
+      await this.runRetries();
+      if (this.queue.length === 0 && !this.replaying && (this.o.spool?.pendingLines() ?? 0) > 0) await this.replaySpool();
+      if (this.queue.length > 0 || this.replaying || (this.o.spool?.pendingLines() ?? 0) > 0) await sleep(50);
     }
     return true;
   }
@@ -263,19 +265,19 @@ export class InfluxWriter implements PointWriter {
     const wait = Math.max(0, this.queue[0]!.notBefore - this.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.runRetries(false);
+      void this.runRetries();
     }, wait);
     this.timer.unref();
   }
 
   /** Retries queued batches in order; stops at the first that fails again. */
-  private async runRetries(ignoreDelay: boolean): Promise<void> {
+  private async runRetries(): Promise<void> {
     if (this.retrying) return;
     this.retrying = true;
     try {
       while (this.queue.length > 0) {
         const head = this.queue[0]!;
-        if (!ignoreDelay && head.notBefore > this.now()) break;
+        if (head.notBefore > this.now()) break;
         this.m.retries.inc();
         try {
           await this.send(head.bucket, head.lines);
@@ -286,7 +288,6 @@ export class InfluxWriter implements PointWriter {
           this.queue.shift();
           this.queuedLines -= head.lines.length;
           await this.handleFailure(head.bucket, head.lines, classifyWriteError(error, this.now()), head.attempt, head.firstFailureAt);
-          if (ignoreDelay) break;
         }
       }
     } finally {
