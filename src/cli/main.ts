@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { ConfigError } from '../core/config/errors.ts';
 import { redact } from '../core/redact.ts';
+import { registerCollect } from './commands/collect.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerInfluxd } from './commands/influxd.ts';
 import { registerSentiment } from './commands/sentiment.ts';
@@ -18,6 +19,7 @@ const program = new Command()
   .showHelpAfterError('(run with --help for usage)');
 
 registerConfig(program);
+registerCollect(program);
 registerSetup(program);
 registerInfluxd(program);
 registerSentiment(program);

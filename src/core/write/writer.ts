@@ -83,6 +83,9 @@ export class InfluxWriter implements PointWriter {
   private replaying = false;
   private lastFailed = false;
   private closed = false;
+  private nextReplayAt = 0;
+  private replayAttempt = 0;
+  private readonly replayTimer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly m;
@@ -108,6 +111,15 @@ export class InfluxWriter implements PointWriter {
       raw: this.makeApi('raw'),
       main: this.makeApi('main'),
     };
+    // With a spool, retries happen from disk: a timer replays it (in order) once the delay has passed.
+    // A writer that starts with a non-empty spool drains it this way too.
+    if (opts.spool) {
+      this.replayTimer = setInterval(() => {
+        if (!this.replaying && this.now() >= this.nextReplayAt && (this.o.spool?.pendingLines() ?? 0) > 0)
+          void this.replaySpool();
+      }, 250);
+      this.replayTimer.unref();
+    }
   }
 
   private makeApi(bucket: BucketRole): WriteApi {
@@ -127,6 +139,12 @@ export class InfluxWriter implements PointWriter {
     if (this.closed) {
       const n = typeof lines === 'string' ? 1 : lines.length;
       this.m.dropped.inc({ reason: 'writer_closed' }, n);
+      return;
+    }
+    if (this.o.spool && this.lastFailed) {
+      // InfluxDB is failing: go straight to disk, so a crash now loses at most one spool sync interval.
+      const batch = typeof lines === 'string' ? [lines] : lines;
+      void this.overflow(bucket, batch, 'spool_error');
       return;
     }
     if (typeof lines === 'string') {
@@ -151,7 +169,8 @@ export class InfluxWriter implements PointWriter {
     while (this.queue.length > 0 || this.replaying || (this.o.spool?.pendingLines() ?? 0) > 0) {
       if (this.now() >= deadline) return false;
       await this.runRetries();
-      if (this.queue.length === 0 && !this.replaying && (this.o.spool?.pendingLines() ?? 0) > 0) await this.replaySpool();
+      if (this.queue.length === 0 && !this.replaying && this.now() >= this.nextReplayAt && (this.o.spool?.pendingLines() ?? 0) > 0)
+        await this.replaySpool();
       if (this.queue.length > 0 || this.replaying || (this.o.spool?.pendingLines() ?? 0) > 0) await sleep(50);
     }
     return true;
@@ -162,6 +181,7 @@ export class InfluxWriter implements PointWriter {
     await this.drain(drainTimeoutMs).catch(() => false);
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.replayTimer) clearInterval(this.replayTimer);
     await Promise.all([this.apis.raw.close(), this.apis.main.close()]).catch(() => undefined);
     // What is still queued goes to the spool, in order; without one it is counted as lost.
     const rest = this.queue.splice(0);
@@ -185,7 +205,6 @@ export class InfluxWriter implements PointWriter {
     this.m.lastSuccess.set(this.now() / 1000);
     this.lastFailed = false;
     this.updateGauge();
-    if ((this.o.spool?.pendingLines() ?? 0) > 0 && this.queue.length === 0) void this.replaySpool();
   }
 
   private async onFailure(bucket: BucketRole, lines: string[], error: Error): Promise<void> {
@@ -221,11 +240,17 @@ export class InfluxWriter implements PointWriter {
       this.schedule();
       return;
     }
+    const delay = err.retryAfterMs ?? backoffMs(attempt, 1000, 30_000, this.random);
+    if (this.o.spool) {
+      if (attempt === 1) this.log.warn({ class: err.class, error: err.message, lines: lines.length }, 'write failed; spooled to disk');
+      this.nextReplayAt = Math.max(this.nextReplayAt, this.now() + delay);
+      await this.overflow(bucket, lines, 'spool_error');
+      return;
+    }
     if (this.now() - firstFailureAt >= this.o.maxRetryTimeMs) {
       await this.overflow(bucket, lines, 'retry_expired');
       return;
     }
-    const delay = err.retryAfterMs ?? backoffMs(attempt, 1000, 30_000, this.random);
     if (attempt === 1)
       this.log.warn({ class: err.class, error: err.message, retryInMs: delay, lines: lines.length }, 'write failed; will retry');
     this.enqueue({ bucket, lines, attempt: attempt + 1, firstFailureAt, notBefore: this.now() + delay }, false);
@@ -295,7 +320,6 @@ export class InfluxWriter implements PointWriter {
       this.updateGauge();
       this.schedule();
     }
-    if (this.queue.length === 0 && (this.o.spool?.pendingLines() ?? 0) > 0) await this.replaySpool();
   }
 
   private onSuccessRetry(e: RetryEntry): void {
@@ -308,18 +332,46 @@ export class InfluxWriter implements PointWriter {
     if (!this.o.spool || this.replaying || this.closed) return;
     this.replaying = true;
     try {
-      await this.o.spool.replay(async (bucket, lines) => {
-        await this.send(bucket, lines);
-        this.m.written.inc({ bucket }, lines.length);
-        this.m.lastSuccess.set(this.now() / 1000);
-      });
+      await this.o.spool.replay((bucket, lines) => this.sendSpooled(bucket, lines));
+      this.replayAttempt = 0;
+      this.lastFailed = false;
     } catch (error) {
       const err = classifyWriteError(error, this.now());
       this.m.errors.inc({ class: err.class });
       this.lastFailed = true;
+      this.replayAttempt++;
+      this.nextReplayAt = this.now() + (err.retryAfterMs ?? backoffMs(this.replayAttempt, 1000, 30_000, this.random));
     } finally {
       this.replaying = false;
       this.updateGauge();
+    }
+  }
+
+  /** Sends one spooled record: rejected lines are dropped (counted), 413 halves, retryable errors throw. */
+  private async sendSpooled(bucket: BucketRole, lines: string[]): Promise<void> {
+    try {
+      await this.send(bucket, lines);
+      this.m.written.inc({ bucket }, lines.length);
+      this.m.lastSuccess.set(this.now() / 1000);
+    } catch (error) {
+      const err = classifyWriteError(error, this.now());
+      if (err.class === 'rejected') {
+        this.m.errors.inc({ class: err.class });
+        this.m.dropped.inc({ reason: 'rejected' }, lines.length);
+        return;
+      }
+      if (err.class === 'too_large' && lines.length > 1) {
+        this.m.errors.inc({ class: err.class });
+        const half = Math.ceil(lines.length / 2);
+        await this.sendSpooled(bucket, lines.slice(0, half));
+        await this.sendSpooled(bucket, lines.slice(half));
+        return;
+      }
+      if (err.class === 'too_large') {
+        this.m.dropped.inc({ reason: 'too_large' }, 1);
+        return;
+      }
+      throw error;
     }
   }
 

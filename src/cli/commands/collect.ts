@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { startCollector } from '../../collector/service.ts';
+import { createLogger } from '../../core/log.ts';
+import { readSecret } from '../../core/secrets.ts';
+import { loadConfig } from '../context.ts';
+import { untilSignal } from '../signals.ts';
+
+export function registerCollect(program: Command): void {
+  program
+    .command('collect')
+    .summary('run the collectors until SIGTERM/SIGINT')
+    .description(
+      'Run the enabled sources (config.yaml `sources:`), write posts, rollups, prices and news to InfluxDB,\n' +
+        'and serve /metrics, /healthz and /readyz. SIGTERM stops the sources, flushes and exits cleanly.\n' +
+        'Token: INFLUX_COLLECTOR_TOKEN or INFLUX_TOKEN (or the _FILE variants).',
+    )
+    .option('--sources <names>', 'comma-separated sources to run regardless of `enabled`')
+    .option('--influx-url <url>', 'override influx.url')
+    .action(async (opts: { sources?: string; influxUrl?: string }, cmd: Command) => {
+      const cfg = loadConfig(cmd);
+      if (opts.influxUrl) cfg.influx.url = opts.influxUrl;
+      const token = readSecret('INFLUX_COLLECTOR_TOKEN') ?? readSecret('INFLUX_TOKEN');
+      if (!token) throw new Error('collect needs INFLUX_COLLECTOR_TOKEN or INFLUX_TOKEN (or a _FILE variant)');
+      const log = createLogger(cfg.log.level);
+      const collector = await startCollector({
+        config: cfg,
+        token,
+        log,
+        ...(opts.sources ? { sources: opts.sources.split(',').map((s) => s.trim()) } : {}),
+      });
+      log.info({ sources: collector.running.map((r) => r.def.name), health: collector.health?.url }, 'collecting');
+      const signal = await untilSignal();
+      log.info({ signal }, 'stopping');
+      await collector.stop();
+    });
+}
