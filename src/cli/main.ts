@@ -6,6 +6,7 @@ import { redact } from '../core/redact.ts';
 import { registerCollect } from './commands/collect.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerInfluxd } from './commands/influxd.ts';
+import { registerReport } from './commands/report.ts';
 import { registerSentiment } from './commands/sentiment.ts';
 import { registerSetup } from './commands/setup.ts';
 
@@ -23,6 +24,7 @@ registerCollect(program);
 registerSetup(program);
 registerInfluxd(program);
 registerSentiment(program);
+registerReport(program);
 
 try {
   await program.parseAsync(process.argv);
