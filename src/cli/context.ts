@@ -7,6 +7,18 @@ export function configFile(cmd: Command): string {
   return configPathFromEnv(cmd.optsWithGlobals().config as string | undefined);
 }
 
-export function loadConfig(cmd: Command): Config {
-  return loadConfigFile(configFile(cmd), SOURCE_SCHEMAS);
+/**
+ * Loads and validates the config. Two deployment settings may come from the environment, because
+ * they differ between a laptop and a container while the file stays the same:
+ *   INFLUX_URL            overrides influx.url (compose: http://influxdb:8086)
+ *   CRYPTOCRAWLER_LISTEN  overrides services.*.host for /metrics (compose: 0.0.0.0)
+ */
+export function loadConfig(cmd: Command, env: NodeJS.ProcessEnv = process.env): Config {
+  const cfg = loadConfigFile(configFile(cmd), SOURCE_SCHEMAS);
+  if (env.INFLUX_URL) cfg.influx.url = env.INFLUX_URL;
+  if (env.CRYPTOCRAWLER_LISTEN) {
+    cfg.services.collector.host = env.CRYPTOCRAWLER_LISTEN;
+    cfg.services.analytics.host = env.CRYPTOCRAWLER_LISTEN;
+  }
+  return cfg;
 }
