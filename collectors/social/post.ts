@@ -75,7 +75,8 @@ export function idOffsetNs(id: string): number {
 }
 
 export function postTimeNs(p: Pick<ValidPost, 'id' | 'createdAtMs'>): string {
-  return (BigInt(p.createdAtMs) * 1_000_000n + BigInt(idOffsetNs(p.id))).toString();
+  // ms * 1e6 exceeds 2^53, so the ns value is assembled as text: exact, and cheaper than BigInt.
+  return `${p.createdAtMs}${String(idOffsetNs(p.id)).padStart(6, '0')}`;
 }
 
 export function postLine(source: string, topic: string, p: ValidPost, s: SentimentResult): string {

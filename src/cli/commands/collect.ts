@@ -32,5 +32,17 @@ export function registerCollect(program: Command): void {
       const signal = await untilSignal();
       log.info({ signal }, 'stopping');
       await collector.stop();
+      const text = await collector.ctx.metrics.registry.metrics();
+      const sum = (name: string): number =>
+        [...text.matchAll(new RegExp(`^cryptocrawler_${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'gm'))].reduce((a, m) => a + Number(m[1]), 0);
+      log.info(
+        {
+          postsAccepted: sum('posts_received_total'),
+          pointsWritten: sum('points_written_total'),
+          pointsDropped: sum('points_dropped_total'),
+          spooledLines: collector.writer.bufferedLines(),
+        },
+        'collector stopped cleanly',
+      );
     });
 }

@@ -69,6 +69,8 @@ interface RetryEntry {
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 export const DEFAULT_CLOSE_DRAIN_MS = 5_000;
+/** Spool replays back off from 500 ms to this cap: a recovered server should not wait long to be used. */
+export const REPLAY_BACKOFF_CAP_MS = 5_000;
 
 export class InfluxWriter implements PointWriter {
   private readonly o: WriterOptions;
@@ -240,8 +242,8 @@ export class InfluxWriter implements PointWriter {
       this.schedule();
       return;
     }
-    const delay = err.retryAfterMs ?? backoffMs(attempt, 1000, 30_000, this.random);
     if (this.o.spool) {
+      const delay = err.retryAfterMs ?? backoffMs(attempt, 500, REPLAY_BACKOFF_CAP_MS, this.random);
       if (attempt === 1) this.log.warn({ class: err.class, error: err.message, lines: lines.length }, 'write failed; spooled to disk');
       this.nextReplayAt = Math.max(this.nextReplayAt, this.now() + delay);
       await this.overflow(bucket, lines, 'spool_error');
@@ -251,6 +253,7 @@ export class InfluxWriter implements PointWriter {
       await this.overflow(bucket, lines, 'retry_expired');
       return;
     }
+    const delay = err.retryAfterMs ?? backoffMs(attempt, 1000, 30_000, this.random);
     if (attempt === 1)
       this.log.warn({ class: err.class, error: err.message, retryInMs: delay, lines: lines.length }, 'write failed; will retry');
     this.enqueue({ bucket, lines, attempt: attempt + 1, firstFailureAt, notBefore: this.now() + delay }, false);
@@ -340,7 +343,8 @@ export class InfluxWriter implements PointWriter {
       this.m.errors.inc({ class: err.class });
       this.lastFailed = true;
       this.replayAttempt++;
-      this.nextReplayAt = this.now() + (err.retryAfterMs ?? backoffMs(this.replayAttempt, 1000, 30_000, this.random));
+      this.nextReplayAt =
+        this.now() + (err.retryAfterMs ?? backoffMs(this.replayAttempt, 500, REPLAY_BACKOFF_CAP_MS, this.random));
     } finally {
       this.replaying = false;
       this.updateGauge();
