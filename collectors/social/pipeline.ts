@@ -53,6 +53,11 @@ export class SocialPipeline {
       dropped: r.counter('posts_dropped_total', 'Posts not stored, by source and reason.', ['source', 'reason']),
       lastPost: r.gauge('last_post_timestamp_seconds', 'Unix time a post last arrived, by source.', ['source']),
       rollups: r.counter('rollups_written_total', 'Rollup points written (re-writes of late intervals included).'),
+      late: r.counter(
+        'rollup_late_posts_total',
+        'Posts stored as points but too late for their rollup interval (already written and evicted).',
+        ['source'],
+      ),
       open: r.gauge('rollup_open_intervals', 'Rollup intervals held in memory.'),
     };
     if (o.stateFile) this.loadState(o.stateFile);
@@ -68,6 +73,7 @@ export class SocialPipeline {
     const s = this.o.scorer.score(post.text);
     const added = this.agg.add(source, topics, post.id, post.createdAtMs, s, now);
     if (added === 'duplicate') return this.drop(source, 'duplicate');
+    if (added === 'late') this.m.late.inc({ source });
     const lines: string[] = [];
     try {
       for (const topic of topics) lines.push(postLine(source, topic, post, s));

@@ -37,4 +37,6 @@ export type DropReason =
   | 'retweet'
   | 'too_old'
   | 'duplicate'
-  | 'invalid_point';
+  | 'invalid_point'
+  | 'too_large'
+  | 'no_topic';

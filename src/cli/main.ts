@@ -3,8 +3,14 @@
 import { Command } from 'commander';
 import { ConfigError } from '../core/config/errors.ts';
 import { redact } from '../core/redact.ts';
+import { registerAnalyze } from './commands/analyze.ts';
+import { registerAnomalies } from './commands/anomalies.ts';
+import { registerBackfill } from './commands/backfill.ts';
 import { registerCollect } from './commands/collect.ts';
 import { registerConfig } from './commands/config.ts';
+import { registerDemo } from './commands/demo.ts';
+import { registerCorrelate } from './commands/correlate.ts';
+import { registerGrafana } from './commands/grafana.ts';
 import { registerInfluxd } from './commands/influxd.ts';
 import { registerReport } from './commands/report.ts';
 import { registerSentiment } from './commands/sentiment.ts';
@@ -21,10 +27,16 @@ const program = new Command()
 
 registerConfig(program);
 registerCollect(program);
+registerDemo(program);
 registerSetup(program);
 registerInfluxd(program);
 registerSentiment(program);
 registerReport(program);
+registerGrafana(program);
+registerAnalyze(program);
+registerAnomalies(program);
+registerCorrelate(program);
+registerBackfill(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,7 +1,7 @@
 // Starts a real influxd (InfluxDB OSS 2.x) on a free loopback port with a temporary data dir, for
 // tests and the demo. The binary comes from scripts/build-influxd.sh (cached outside the repo).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, openSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -61,6 +61,7 @@ export async function startLocalInfluxd(opts: StartOptions = {}): Promise<LocalI
   const binary = opts.binary ?? resolveInfluxd();
   const port = opts.port ?? (await freePort());
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cryptocrawler-influxd-'));
+  mkdirSync(dataDir, { recursive: true });
   const url = `http://127.0.0.1:${port}`;
   const logFile = opts.logFile ?? join(dataDir, 'influxd.log');
   let child: ChildProcess | undefined;

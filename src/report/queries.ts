@@ -140,7 +140,7 @@ export async function readReport(src: ReportSource, sinceFlux: string, quote?: s
     anomalies: anoms.map((r) => ({
       time: String(r._time),
       series: String(r.series),
-      target: String(r.topic ?? r.symbol ?? ''),
+      target: String((r.topic as string | undefined) || (r.symbol as string | undefined) || ''),
       direction: String(r.direction),
       value: Number(r.value),
       expected: Number(r.expected),

@@ -98,6 +98,8 @@ export const analyticsSchema = z
     runTimeoutSeconds: z.number().int().min(1).max(3600).default(50),
     minPoints: z.number().int().min(5).default(30),
     grangerLags: z.number().int().min(1).max(60).default(5),
+    /** Price rows of this `source` tag only (e.g. "cryptocompare"); null reads every source. */
+    priceSource: z.string().min(1).nullable().default(null),
     anomalies: z
       .object({
         maxAnoms: z.number().gt(0).max(0.49).default(0.02),

@@ -1,0 +1,62 @@
+// The two Flux queries the jobs read with. Both align on epoch-aligned buckets with aggregateWindow
+// and label each bucket by its start (timeSrc "_start"), so bucket t holds [t, t + bucket).
+//   social: sum of count, pos, neg and score_sum per topic over every source;
+//   price:  the last price per symbol in each bucket, in one quote (and one source if configured).
+// Filters are written as `==` chains rather than contains(), so InfluxDB pushes them down to storage.
+
+/** A Flux string literal. */
+export function fluxString(value: string): string {
+  return `"${value.replace(/[\\"$]/g, (c) => `\\${c}`)}"`;
+}
+
+function anyOf(column: string, values: readonly string[]): string {
+  return values.map((v) => `r.${column} == ${fluxString(v)}`).join(' or ');
+}
+
+function rangeOf(startMs: number, stopMs: number): string {
+  return `range(start: ${new Date(startMs).toISOString()}, stop: ${new Date(stopMs).toISOString()})`;
+}
+
+export const SOCIAL_FIELDS = ['count', 'pos', 'neg', 'score_sum'] as const;
+
+export function socialQuery(o: {
+  bucket: string;
+  topics: readonly string[];
+  startMs: number;
+  stopMs: number;
+  bucketSeconds: number;
+}): string {
+  return [
+    `from(bucket: ${fluxString(o.bucket)})`,
+    `  |> ${rangeOf(o.startMs, o.stopMs)}`,
+    `  |> filter(fn: (r) => r._measurement == "social" and (${anyOf('_field', SOCIAL_FIELDS)}))`,
+    `  |> filter(fn: (r) => ${anyOf('topic', o.topics)})`,
+    `  |> toFloat()`,
+    `  |> group(columns: ["topic", "_field"])`,
+    `  |> aggregateWindow(every: ${o.bucketSeconds}s, fn: sum, createEmpty: false, timeSrc: "_start")`,
+    `  |> keep(columns: ["_time", "topic", "_field", "_value"])`,
+  ].join('\n');
+}
+
+export function priceQuery(o: {
+  bucket: string;
+  symbols: readonly string[];
+  quote: string;
+  source: string | null;
+  startMs: number;
+  stopMs: number;
+  bucketSeconds: number;
+}): string {
+  const source = o.source === null ? '' : ` and r.source == ${fluxString(o.source)}`;
+  return [
+    `from(bucket: ${fluxString(o.bucket)})`,
+    `  |> ${rangeOf(o.startMs, o.stopMs)}`,
+    `  |> filter(fn: (r) => r._measurement == "price" and r._field == "price" and r.quote == ${fluxString(o.quote)}${source})`,
+    `  |> filter(fn: (r) => ${anyOf('symbol', o.symbols)})`,
+    `  |> toFloat()`,
+    `  |> group(columns: ["symbol"])`,
+    `  |> sort(columns: ["_time"])`,
+    `  |> aggregateWindow(every: ${o.bucketSeconds}s, fn: last, createEmpty: false, timeSrc: "_start")`,
+    `  |> keep(columns: ["_time", "symbol", "_value"])`,
+  ].join('\n');
+}

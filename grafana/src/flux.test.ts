@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  V,
+  and,
+  column,
+  eq,
+  exists,
+  fluxString,
+  from,
+  oneOf,
+  or,
+  raw,
+  renderPred,
+  tagIs,
+  tagValues,
+  variable,
+} from './flux.ts';
+
+describe('flux builder', () => {
+  it('builds the range / filter / aggregateWindow pipeline Grafana expects', () => {
+    const q = from('crypto')
+      .range()
+      .measurement('social')
+      .filter(eq('topic', variable('topic')))
+      .fields('count')
+      .aggregateWindow('sum');
+    expect(String(q)).toBe(
+      [
+        'from(bucket: "crypto")',
+        '  |> range(start: v.timeRangeStart, stop: v.timeRangeStop)',
+        '  |> filter(fn: (r) => r._measurement == "social")',
+        '  |> filter(fn: (r) => r.topic == "${topic}")',
+        '  |> filter(fn: (r) => r._field == "count")',
+        '  |> aggregateWindow(every: v.windowPeriod, fn: sum, createEmpty: false)',
+      ].join('\n'),
+    );
+  });
+
+  it('escapes backslash, double quote and ${ in string literals', () => {
+    expect(fluxString('a"b')).toBe('"a\\"b"');
+    expect(fluxString('a\\b')).toBe('"a\\\\b"');
+    expect(fluxString('x${y}')).toBe('"x\\${y}"');
+    expect(fluxString('plain $BTC')).toBe('"plain $BTC"');
+  });
+
+  it('never lets a value end its string literal early (property)', () => {
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        const lit = fluxString(s);
+        const body = lit.slice(1, -1);
+        // Every quote inside is escaped by an odd run of backslashes.
+        for (let i = 0; i < body.length; i++) {
+          if (body[i] !== '"') continue;
+          let n = 0;
+          for (let j = i - 1; j >= 0 && body[j] === '\\'; j--) n++;
+          expect(n % 2).toBe(1);
+        }
+        expect(lit.startsWith('"') && lit.endsWith('"')).toBe(true);
+      }),
+    );
+  });
+
+  it('renders predicates with parentheses where precedence needs them', () => {
+    expect(renderPred(or(tagIs('symbol', 'BTC'), tagIs('topic', variable('topic'))))).toBe(
+      '(exists r.symbol and r.symbol == "BTC") or (exists r.topic and r.topic == "${topic}")',
+    );
+    expect(renderPred(oneOf('_field', ['pos', 'neg']))).toBe('(r._field == "pos" or r._field == "neg")');
+    expect(renderPred(oneOf('_field', ['r']))).toBe('r._field == "r"');
+    expect(renderPred(and(exists('x'), eq('n', 3), eq('ok', true)))).toBe(
+      'exists r.x and r.n == 3 and r.ok == true',
+    );
+  });
+
+  it('quotes column names that are not identifiers', () => {
+    expect(column('lag-minutes')).toBe('r["lag-minutes"]');
+    expect(column('_value')).toBe('r._value');
+  });
+
+  it('rejects bad variable names, empty sets and bad limits', () => {
+    expect(() => variable('a b')).toThrow();
+    expect(() => renderPred(oneOf('x', []))).toThrow();
+    expect(() => from('b').limit(0)).toThrow();
+    expect(() => renderPred(eq('x', Number.NaN))).toThrow();
+  });
+
+  it('is immutable: a shared prefix is not changed by later steps', () => {
+    const base = from('crypto').range(raw('-1h'), V.stop);
+    const a = base.last();
+    expect(String(base)).not.toContain('last()');
+    expect(String(a)).toContain('|> last()');
+  });
+
+  it('builds schema.tagValues with its import', () => {
+    expect(
+      String(tagValues({ bucket: 'crypto', measurement: 'price', tag: 'symbol', start: raw('-30d') })),
+    ).toBe(
+      'import "influxdata/influxdb/schema"\n\nschema.tagValues(bucket: "crypto", tag: "symbol", predicate: (r) => r._measurement == "price", start: -30d)',
+    );
+  });
+});

@@ -1,0 +1,208 @@
+// A small typed builder for the Flux our dashboards and alert rules send. The foundation SDK has no
+// InfluxDB query type, and hand-written Flux strings drift: one builder keeps the range, the window
+// aggregation and the escaping of values identical across every panel. Pure: it only builds text.
+
+/** A Grafana dashboard variable, interpolated by Grafana before the script reaches InfluxDB. */
+export interface FluxVar {
+  kind: 'var';
+  name: string;
+}
+
+/** Raw Flux (an identifier such as `v.timeRangeStart`, a duration, an expression): never quoted. */
+export interface FluxRaw {
+  kind: 'raw';
+  text: string;
+}
+
+export type FluxValue = string | number | boolean | FluxVar | FluxRaw;
+
+export const variable = (name: string): FluxVar => {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`not a Grafana variable name: ${name}`);
+  return { kind: 'var', name };
+};
+export const raw = (text: string): FluxRaw => ({ kind: 'raw', text });
+
+/** The time-range and interval identifiers Grafana's InfluxDB (Flux) datasource substitutes. */
+export const V = {
+  start: raw('v.timeRangeStart'),
+  stop: raw('v.timeRangeStop'),
+  window: raw('v.windowPeriod'),
+} as const;
+
+/**
+ * A Flux string literal. Backslash and double quote are escaped, and so is `${`, which would
+ * otherwise start Flux string interpolation (and, in a dashboard, a Grafana variable).
+ */
+export function fluxString(s: string): string {
+  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$\{/g, '\\${')}"`;
+}
+
+export function renderValue(v: FluxValue): string {
+  if (typeof v === 'string') return fluxString(v);
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new Error(`Flux has no literal for ${v}`);
+    return String(v);
+  }
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  // Grafana replaces ${name} textually; the quotes make the result a Flux string literal.
+  if (v.kind === 'var') return `"\${${v.name}}"`;
+  return v.text;
+}
+
+/** A record column reference: r.name when it is an identifier, r["name"] otherwise. */
+export function column(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? `r.${name}` : `r[${fluxString(name)}]`;
+}
+
+/** Predicates for filter(fn: (r) => ...). */
+export type Pred =
+  | { op: 'eq' | 'ne'; col: string; value: FluxValue }
+  | { op: 'in'; col: string; values: FluxValue[] }
+  | { op: 'exists'; col: string }
+  | { op: 'and' | 'or'; preds: Pred[] };
+
+export const eq = (col: string, value: FluxValue): Pred => ({ op: 'eq', col, value });
+export const ne = (col: string, value: FluxValue): Pred => ({ op: 'ne', col, value });
+export const oneOf = (col: string, values: FluxValue[]): Pred => ({ op: 'in', col, values });
+export const exists = (col: string): Pred => ({ op: 'exists', col });
+export const and = (...preds: Pred[]): Pred => ({ op: 'and', preds });
+export const or = (...preds: Pred[]): Pred => ({ op: 'or', preds });
+/** True when the tag is present and equal: rows without the tag are dropped, not compared to null. */
+export const tagIs = (col: string, value: FluxValue): Pred => and(exists(col), eq(col, value));
+
+export function renderPred(p: Pred): string {
+  switch (p.op) {
+    case 'eq':
+      return `${column(p.col)} == ${renderValue(p.value)}`;
+    case 'ne':
+      return `${column(p.col)} != ${renderValue(p.value)}`;
+    case 'exists':
+      return `exists ${column(p.col)}`;
+    case 'in':
+      if (p.values.length === 0) throw new Error(`oneOf(${p.col}) needs at least one value`);
+      return p.values.length === 1
+        ? renderPred(eq(p.col, p.values[0]!))
+        : `(${p.values.map((v) => `${column(p.col)} == ${renderValue(v)}`).join(' or ')})`;
+    case 'and':
+    case 'or': {
+      if (p.preds.length === 0) throw new Error(`${p.op}() needs at least one predicate`);
+      const parts = p.preds.map((q) =>
+        q.op === 'and' || q.op === 'or' ? `(${renderPred(q)})` : renderPred(q),
+      );
+      return parts.join(` ${p.op} `);
+    }
+  }
+}
+
+export type AggregateFn = 'mean' | 'sum' | 'last' | 'first' | 'max' | 'min' | 'count' | 'median';
+
+function strList(cols: readonly string[]): string {
+  return `[${cols.map(fluxString).join(', ')}]`;
+}
+
+/** An immutable pipeline: every method returns a new query, so shared prefixes are safe to reuse. */
+export class FluxQuery {
+  private constructor(
+    private readonly imports: readonly string[],
+    private readonly steps: readonly string[],
+  ) {}
+
+  static from(bucket: FluxValue): FluxQuery {
+    return new FluxQuery([], [`from(bucket: ${renderValue(bucket)})`]);
+  }
+
+  /** A script that does not start with from(), e.g. schema.tagValues(...). */
+  static call(expr: string, imports: string[] = []): FluxQuery {
+    return new FluxQuery(imports, [expr]);
+  }
+
+  private add(step: string, imports: string[] = []): FluxQuery {
+    const im = [...this.imports];
+    for (const i of imports) if (!im.includes(i)) im.push(i);
+    return new FluxQuery(im, [...this.steps, step]);
+  }
+
+  range(start: FluxValue = V.start, stop: FluxValue = V.stop): FluxQuery {
+    return this.add(`range(start: ${renderValue(start)}, stop: ${renderValue(stop)})`);
+  }
+  filter(pred: Pred): FluxQuery {
+    return this.add(`filter(fn: (r) => ${renderPred(pred)})`);
+  }
+  measurement(name: string): FluxQuery {
+    return this.filter(eq('_measurement', name));
+  }
+  fields(...names: string[]): FluxQuery {
+    return this.filter(oneOf('_field', names));
+  }
+  aggregateWindow(fn: AggregateFn, every: FluxValue = V.window, createEmpty = false): FluxQuery {
+    return this.add(`aggregateWindow(every: ${renderValue(every)}, fn: ${fn}, createEmpty: ${createEmpty})`);
+  }
+  window(every: FluxValue = V.window): FluxQuery {
+    return this.add(`window(every: ${renderValue(every)})`);
+  }
+  group(columns?: readonly string[]): FluxQuery {
+    return this.add(columns ? `group(columns: ${strList(columns)})` : 'group()');
+  }
+  pivotFields(): FluxQuery {
+    return this.add('pivot(rowKey: ["_time"], columnKey: ["_field"], valueColumn: "_value")');
+  }
+  keep(columns: readonly string[]): FluxQuery {
+    return this.add(`keep(columns: ${strList(columns)})`);
+  }
+  drop(columns: readonly string[]): FluxQuery {
+    return this.add(`drop(columns: ${strList(columns)})`);
+  }
+  rename(map: Record<string, string>): FluxQuery {
+    const body = Object.entries(map)
+      .map(([from, to]) => `${from}: ${fluxString(to)}`)
+      .join(', ');
+    return this.add(`rename(columns: {${body}})`);
+  }
+  sort(columns: readonly string[], desc = false): FluxQuery {
+    return this.add(`sort(columns: ${strList(columns)}, desc: ${desc})`);
+  }
+  limit(n: number): FluxQuery {
+    if (!Number.isInteger(n) || n < 1) throw new Error(`limit needs a positive integer, got ${n}`);
+    return this.add(`limit(n: ${n})`);
+  }
+  first(): FluxQuery {
+    return this.add('first()');
+  }
+  last(): FluxQuery {
+    return this.add('last()');
+  }
+  count(): FluxQuery {
+    return this.add('count()');
+  }
+  /** map(fn: (r) => <record>): the record expression is Flux, written by the caller. */
+  map(record: string): FluxQuery {
+    return this.add(`map(fn: (r) => ${record})`);
+  }
+  duplicate(col: string, as: string): FluxQuery {
+    return this.add(`duplicate(column: ${fluxString(col)}, as: ${fluxString(as)})`);
+  }
+  yield(name: string): FluxQuery {
+    return this.add(`yield(name: ${fluxString(name)})`);
+  }
+
+  toString(): string {
+    const head = this.imports.map((i) => `import ${fluxString(i)}\n`).join('');
+    return `${head}${head ? '\n' : ''}${this.steps.join('\n  |> ')}`;
+  }
+}
+
+export const from = (bucket: FluxValue): FluxQuery => FluxQuery.from(bucket);
+
+/** schema.tagValues over a fixed look-back, for dashboard variables. */
+export function tagValues(o: {
+  bucket: string;
+  measurement: string;
+  tag: string;
+  start: FluxValue;
+}): FluxQuery {
+  const pred = renderPred(eq('_measurement', o.measurement));
+  return FluxQuery.call(
+    `schema.tagValues(bucket: ${fluxString(o.bucket)}, tag: ${fluxString(o.tag)}, predicate: (r) => ${pred}, start: ${renderValue(o.start)})`,
+    ['influxdata/influxdb/schema'],
+  );
+}
