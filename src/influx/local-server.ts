@@ -77,8 +77,6 @@ export async function startLocalInfluxd(opts: StartOptions = {}): Promise<LocalI
         `--sqlite-path=${join(dataDir, 'influxd.sqlite')}`,
         '--reporting-disabled',
         '--log-level=warn',
-        // Tests write bursts; keep the WAL from fsyncing every write on a shared disk.
-        '--storage-wal-fsync-delay=100ms',
       ],
       { stdio: ['ignore', out, out], detached: false },
     );

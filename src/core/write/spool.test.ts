@@ -37,7 +37,9 @@ describe('DiskSpool', () => {
     expect(s.pendingLines()).toBe(40);
     expect(spoolSegmentFiles(dir).length).toBeGreaterThan(1);
     const got = await collect(s);
-    expect(got.map(([, l]) => l[0])).toEqual(Array.from({ length: 20 }, (_, i) => `m v=${i} ${i}`));
+    expect(got.flatMap(([, l]) => l).filter((l) => l.startsWith('m v='))).toEqual(
+      Array.from({ length: 20 }, (_, i) => `m v=${i} ${i}`),
+    );
     expect(got[1]![0]).toBe('raw');
     expect(s.pendingLines()).toBe(0);
     await s.close();
@@ -55,9 +57,22 @@ describe('DiskSpool', () => {
     await b.close();
   });
 
+  it('merges consecutive records of one bucket into batches of at most replayBatchLines', async () => {
+    const dir = tmp();
+    const metrics = createServiceRegistry('t', { defaultMetrics: false });
+    const s = new DiskSpool({ dir, maxBytes: 1 << 24, syncIntervalMs: 10_000, metrics, replayBatchLines: 3 });
+    for (let i = 0; i < 5; i++) await s.append('main', [`m v=${i} ${i}`]);
+    await s.append('raw', ['r v=1 1']);
+    const got = await collect(s);
+    expect(got.map(([b, l]) => `${b}:${l.length}`)).toEqual(['main:3', 'main:2', 'raw:1']);
+    await s.close();
+  });
+
   it('a failed replay keeps the record; acknowledged records are not sent again after a restart', async () => {
     const dir = tmp();
-    const a = spool(dir).s;
+    const a = spool(dir, 10 * 1024 * 1024).s;
+    // One line per batch, so the failure lands between records.
+    (a as unknown as { replayBatchLines: number }).replayBatchLines = 1;
     for (let i = 0; i < 3; i++) await a.append('main', [`a v=${i} ${i}`]);
     let calls = 0;
     await expect(
@@ -68,7 +83,7 @@ describe('DiskSpool', () => {
     expect(a.pendingLines()).toBe(2);
     await a.close();
     const b = spool(dir).s;
-    expect((await collect(b)).map(([, l]) => l[0])).toEqual(['a v=1 1', 'a v=2 2']);
+    expect((await collect(b)).flatMap(([, l]) => l)).toEqual(['a v=1 1', 'a v=2 2']);
     await b.close();
   });
 
@@ -98,7 +113,8 @@ describe('DiskSpool', () => {
     expect(dropped + kept).toBe(200);
     const got = await collect(s);
     // What is left is the newest, still in order.
-    expect(got.at(-1)![1][0]).toBe(`${line} 199`);
+    expect(got.at(-1)![1].at(-1)).toBe(`${line} 199`);
+    expect(got.reduce((a, [, l]) => a + l.length, 0)).toBe(kept);
     await s.close();
   });
 });

@@ -32,6 +32,8 @@ export interface DiskSpoolOptions {
   syncIntervalMs: number;
   /** A segment is closed and a new one started past this size. */
   segmentBytes?: number;
+  /** Lines sent per request when replaying (consecutive records of one bucket are merged). */
+  replayBatchLines?: number;
   metrics: ServiceRegistry;
 }
 
@@ -50,6 +52,7 @@ interface SpoolRecord {
 }
 
 export const DEFAULT_SEGMENT_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_REPLAY_BATCH_LINES = 5000;
 const SEG = /^seg-(\d{12})\.lp$/;
 
 export class DiskSpool implements WriteSpool {
@@ -61,8 +64,10 @@ export class DiskSpool implements WriteSpool {
   private nextSeq = 1;
   private closed = false;
   private readonly m;
+  private readonly replayBatchLines: number;
 
   constructor(private readonly o: DiskSpoolOptions) {
+    this.replayBatchLines = o.replayBatchLines ?? DEFAULT_REPLAY_BATCH_LINES;
     mkdirSync(o.dir, { recursive: true });
     const r = o.metrics;
     this.m = {
@@ -118,13 +123,23 @@ export class DiskSpool implements WriteSpool {
       }
       this.sync();
       const records = this.readSegment(seg.seq).records;
-      for (let i = seg.acked; i < records.length; i++) {
-        const rec = records[i]!;
-        await send(rec.bucket, rec.lines);
-        seg.acked = i + 1;
-        seg.ackedLines += rec.lines.length;
-        this.m.replayed.inc(rec.lines.length);
+      // Consecutive records for the same bucket go out as one request of up to replayBatchLines:
+      // write-through appends one small record per post, and a request per record would never catch up.
+      let i = seg.acked;
+      while (i < records.length) {
+        const bucket = records[i]!.bucket;
+        const lines: string[] = [];
+        let j = i;
+        while (j < records.length && records[j]!.bucket === bucket && lines.length < this.replayBatchLines) {
+          for (const l of records[j]!.lines) lines.push(l);
+          j++;
+        }
+        await send(bucket, lines);
+        seg.acked = j;
+        seg.ackedLines += lines.length;
+        this.m.replayed.inc(lines.length);
         writeFileSync(this.ackPath(seg.seq), String(seg.acked));
+        i = j;
       }
       this.removeSegment(seg);
     }
