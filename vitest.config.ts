@@ -9,7 +9,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'collectors/**/*.test.ts', 'analytics/**/*.test.ts', 'grafana/**/*.test.ts'],
+          include: [
+            'src/**/*.test.ts',
+            'collectors/**/*.test.ts',
+            'analytics/**/*.test.ts',
+            'grafana/**/*.test.ts',
+          ],
         },
       },
       {

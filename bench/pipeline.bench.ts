@@ -167,7 +167,9 @@ async function freshness(): Promise<void> {
     const delays = [...sent].map(([id, t]) => (seen.get(id) ?? Infinity) - t).sort((a, b) => a - b);
     const pct = (p: number): number => delays[Math.min(delays.length - 1, Math.floor(p * delays.length))]!;
     console.log('');
-    console.log('| freshness at 250 posts/s (real influxd, flush 1 s) | posts | p50 ms | p95 ms | max ms | never seen |');
+    console.log(
+      '| freshness at 250 posts/s (real influxd, flush 1 s) | posts | p50 ms | p95 ms | max ms | never seen |',
+    );
     console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
     console.log(
       `| ingest -> queryable with Flux | ${delays.length} | ${pct(0.5)} | ${pct(0.95)} | ${delays.at(-1)} | ${delays.filter((d) => d === Infinity).length} |`,

@@ -37,7 +37,9 @@ export interface Source {
   state(): SourceState;
 }
 
-export interface SourceDefinition<C extends { enabled: boolean } = { enabled: boolean } & Record<string, unknown>> {
+export interface SourceDefinition<
+  C extends { enabled: boolean } = { enabled: boolean } & Record<string, unknown>,
+> {
   /** The key under `sources:` in config.yaml and the `source` tag value. */
   name: string;
   kind: SourceKind;

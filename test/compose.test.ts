@@ -10,7 +10,17 @@ import { describe, expect, it } from 'vitest';
 const require = createRequire(import.meta.url);
 const text = readFileSync('docker-compose.yml', 'utf8');
 const compose = yaml.load(text) as {
-  services: Record<string, { image?: string; build?: unknown; volumes?: string[]; networks?: string[]; ports?: string[]; environment?: Record<string, string> }>;
+  services: Record<
+    string,
+    {
+      image?: string;
+      build?: unknown;
+      volumes?: string[];
+      networks?: string[];
+      ports?: string[];
+      environment?: Record<string, string>;
+    }
+  >;
   networks: Record<string, { internal?: boolean }>;
 };
 

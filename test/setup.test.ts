@@ -30,7 +30,10 @@ describe('cryptocrawler setup', () => {
     expect(raw!.retentionRules[0]!.everySeconds).toBe(7 * 86400);
 
     // A retention change in config is applied, and only that.
-    const third = await setupInflux({ ...opts, buckets: [opts.buckets[0]!, { ...opts.buckets[1]!, retention: '3d' }] });
+    const third = await setupInflux({
+      ...opts,
+      buckets: [opts.buckets[0]!, { ...opts.buckets[1]!, retention: '3d' }],
+    });
     expect(third.changes).toEqual([`set retention of ${opts.buckets[1]!.name} to 3d`]);
 
     // The token file round-trips.

@@ -27,7 +27,11 @@ async function count(bucket: string, symbol = 'BTC'): Promise<number> {
   return rows.reduce((a, r) => a + r._value, 0);
 }
 
-async function metric(w: { m?: unknown }, reg: ReturnType<typeof createServiceRegistry>, name: string): Promise<string> {
+async function metric(
+  w: { m?: unknown },
+  reg: ReturnType<typeof createServiceRegistry>,
+  name: string,
+): Promise<string> {
   void w;
   const text = await reg.registry.metrics();
   return text
@@ -42,7 +46,10 @@ afterEach(async () => {
   proxy = undefined;
 });
 
-function proxiedWriter(buckets: { main: string; raw: string }, reg = createServiceRegistry('t', { defaultMetrics: false })) {
+function proxiedWriter(
+  buckets: { main: string; raw: string },
+  reg = createServiceRegistry('t', { defaultMetrics: false }),
+) {
   const env = influxEnv();
   const w = new InfluxWriter({
     url: proxy!.url,
@@ -71,7 +78,9 @@ describe('write path against the real InfluxDB', () => {
       `from(bucket: "${b.main}") |> range(start: 2025-12-31T00:00:00Z, stop: 2026-01-02T00:00:00Z) |> filter(fn: (r) => r._field == "price") |> last()`,
     );
     expect(rows[0]!._value).toBe(60_000 + 11_999);
-    expect(await reg.registry.metrics()).toMatch(/cryptocrawler_points_written_total\{bucket="main",service="t"\} 12000/);
+    expect(await reg.registry.metrics()).toMatch(
+      /cryptocrawler_points_written_total\{bucket="main",service="t"\} 12000/,
+    );
   });
 
   it('drops and counts lines the real server rejects with 400, and does not retry them', async () => {

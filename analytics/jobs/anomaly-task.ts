@@ -47,6 +47,8 @@ export function runAnomalyTask(t: AnomalyTask): AnomalyTaskResult {
       maxAnoms: Math.max(t.maxAnoms, 1 / filled.length),
       alpha: t.alpha,
       direction: t.direction,
+      // R's STL from 7 daily cycles on; the phase median below that (see ShesdOptions.seasonal).
+      seasonal: 'auto',
     });
   } catch (err) {
     if (err instanceof RangeError) return { kind: 'skipped', reason: 'invalid_series' };

@@ -22,6 +22,14 @@ export interface ShesdOptions {
   maxAnoms?: number;
   alpha?: number;
   direction?: AnomalyDirection;
+  /**
+   * How the seasonal part is estimated. 'stl' (default) is R's robust periodic STL. 'phase_median' takes
+   * the median of each phase across cycles. 'auto' uses STL from MIN_STL_CYCLES cycles on and the
+   * phase median below: with few cycles the periodic STL seasonal, in effect a mean of a handful of
+   * values per phase, absorbs a single spike and turns it into false dips at the same phase of every
+   * other cycle; a median of the phase is not moved by one spike.
+   */
+  seasonal?: 'stl' | 'phase_median' | 'auto';
 }
 
 export interface ShesdResult {
@@ -29,6 +37,37 @@ export interface ShesdResult {
   anomalies: number[];
   /** trend + seasonal for every input index (NaN where the input was missing at the ends). */
   expected: Float64Array;
+}
+
+/** From this many cycles on, 'auto' uses STL (R's method); below, the phase median. */
+export const MIN_STL_CYCLES = 7;
+
+/** Phases on each side pooled into a phase's median (the daily shape is smooth at this scale). */
+export const PHASE_MEDIAN_HALF_WIDTH = 7;
+
+/**
+ * The expected value per point: the median of the values at this phase and the neighbouring phases
+ * (±halfWidth, wrapping around the cycle) across every cycle. Pooling neighbours keeps residuals from
+ * collapsing to exactly zero (a median of 3 values equals one of them), which would shrink the MAD.
+ */
+export function phaseMedians(
+  values: ArrayLike<number>,
+  period: number,
+  halfWidth: number = PHASE_MEDIAN_HALF_WIDTH,
+): Float64Array {
+  const out = new Float64Array(values.length);
+  const buf: number[] = [];
+  const w = Math.min(halfWidth, Math.floor((period - 1) / 2));
+  for (let p = 0; p < period && p < values.length; p++) {
+    buf.length = 0;
+    for (let d = -w; d <= w; d++) {
+      const q = (((p + d) % period) + period) % period;
+      for (let i = q; i < values.length; i += period) buf.push(values[i] as number);
+    }
+    const m = median(buf);
+    for (let i = p; i < values.length; i += period) out[i] = m;
+  }
+  return out;
 }
 
 function isMissing(value: number | null | undefined): boolean {
@@ -56,13 +95,16 @@ export function validateShesdOptions(options?: ShesdOptions): Required<ShesdOpti
   const maxAnoms = options?.maxAnoms ?? DEFAULT_MAX_ANOMS;
   const alpha = options?.alpha ?? DEFAULT_ALPHA;
   const direction = options?.direction ?? DEFAULT_DIRECTION;
+  const seasonal = options?.seasonal ?? 'stl';
+  if (!['stl', 'phase_median', 'auto'].includes(seasonal))
+    throw new RangeError(`seasonal must be stl, phase_median or auto, got ${String(seasonal)}`);
   if (!(maxAnoms > 0 && maxAnoms <= 0.49))
     throw new RangeError(`maxAnoms must be in (0, 0.49], got ${maxAnoms}`);
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${alpha}`);
   if (!['pos', 'neg', 'both'].includes(direction)) {
     throw new RangeError(`direction must be pos, neg or both, got ${String(direction)}`);
   }
-  return { maxAnoms, alpha, direction };
+  return { maxAnoms, alpha, direction, seasonal };
 }
 
 /** S-H-ESD on one stretch of data with a known period (R's detect_anoms). */
@@ -71,7 +113,7 @@ export function seasonalHybridEsd(
   period: number,
   options?: ShesdOptions,
 ): ShesdResult {
-  const { maxAnoms, alpha, direction } = validateShesdOptions(options);
+  const { maxAnoms, alpha, direction, seasonal: method } = validateShesdOptions(options);
   const total = values.length;
   if (total < period * 2) {
     throw new RangeError(
@@ -83,15 +125,22 @@ export function seasonalHybridEsd(
     { length: Math.max(0, last - first + 1) },
     (_, i) => values[first + i] as number,
   );
-  const decomposition = stl(present, period, { seasonalWindow: 'periodic', robust: true });
-  const center = median(present);
+  const useStl = method === 'stl' || (method === 'auto' && present.length >= MIN_STL_CYCLES * period);
   const residual = new Float64Array(present.length);
-  for (let i = 0; i < present.length; i++) {
-    residual[i] = (present[i] as number) - (decomposition.seasonal[i] as number) - center;
-  }
   const expected = new Float64Array(total).fill(NaN);
-  for (let i = 0; i < present.length; i++) {
-    expected[first + i] = (decomposition.trend[i] as number) + (decomposition.seasonal[i] as number);
+  if (useStl) {
+    const decomposition = stl(present, period, { seasonalWindow: 'periodic', robust: true });
+    const center = median(present);
+    for (let i = 0; i < present.length; i++) {
+      residual[i] = (present[i] as number) - (decomposition.seasonal[i] as number) - center;
+      expected[first + i] = (decomposition.trend[i] as number) + (decomposition.seasonal[i] as number);
+    }
+  } else {
+    const phase = phaseMedians(present as ArrayLike<number>, period);
+    for (let i = 0; i < present.length; i++) {
+      residual[i] = (present[i] as number) - (phase[i] as number);
+      expected[first + i] = phase[i] as number;
+    }
   }
   // R sizes the search on the row count before dropping missing values.
   const maxOutliers = Math.trunc(total * maxAnoms);

@@ -49,10 +49,21 @@ export class SocialPipeline {
     });
     const r = o.metrics;
     this.m = {
-      received: r.counter('posts_received_total', 'Posts accepted, by source and topic.', ['source', 'topic']),
-      dropped: r.counter('posts_dropped_total', 'Posts not stored, by source and reason.', ['source', 'reason']),
-      lastPost: r.gauge('last_post_timestamp_seconds', 'Unix time a post last arrived, by source.', ['source']),
-      rollups: r.counter('rollups_written_total', 'Rollup points written (re-writes of late intervals included).'),
+      received: r.counter('posts_received_total', 'Posts accepted, by source and topic.', [
+        'source',
+        'topic',
+      ]),
+      dropped: r.counter('posts_dropped_total', 'Posts not stored, by source and reason.', [
+        'source',
+        'reason',
+      ]),
+      lastPost: r.gauge('last_post_timestamp_seconds', 'Unix time a post last arrived, by source.', [
+        'source',
+      ]),
+      rollups: r.counter(
+        'rollups_written_total',
+        'Rollup points written (re-writes of late intervals included).',
+      ),
       late: r.counter(
         'rollup_late_posts_total',
         'Posts stored as points but too late for their rollup interval (already written and evicted).',

@@ -45,7 +45,9 @@ export function validatePost(
       text,
       createdAtMs: Math.floor(r.createdAtMs),
       lang,
-      ...(typeof r.authorId === 'string' && r.authorId ? { authorId: r.authorId.slice(0, MAX_ID_CHARS) } : {}),
+      ...(typeof r.authorId === 'string' && r.authorId
+        ? { authorId: r.authorId.slice(0, MAX_ID_CHARS) }
+        : {}),
     },
   };
 }
@@ -61,6 +63,8 @@ function primaryLang(langs: string[]): string {
 /** Lone surrogates (invalid UTF-16 from broken UTF-8) and control characters are removed; length bounded. */
 export function cleanText(s: string): string {
   const bounded = s.length > MAX_TEXT_CHARS ? s.slice(0, MAX_TEXT_CHARS) : s;
+  // Control characters are exactly what this strips.
+  // eslint-disable-next-line no-control-regex
   return bounded.toWellFormed().replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
 }
 

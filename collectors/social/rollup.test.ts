@@ -55,7 +55,19 @@ describe('RollupAggregator', () => {
   });
 
   it('writes integer counts and the interval start as the timestamp', () => {
-    const line = rollupLine({ source: 'x', topic: 'bitcoin', startMs: T, count: 3, pos: 2, neg: 1, neu: 0, scoreSum: 0.5, scoreMean: 0.5 / 3 });
-    expect(line).toBe(`social,source=x,topic=bitcoin count=3i,pos=2i,neg=1i,neu=0i,score_sum=0.5,score_mean=0.166666667,net=0.333333333 ${T}000000`);
+    const line = rollupLine({
+      source: 'x',
+      topic: 'bitcoin',
+      startMs: T,
+      count: 3,
+      pos: 2,
+      neg: 1,
+      neu: 0,
+      scoreSum: 0.5,
+      scoreMean: 0.5 / 3,
+    });
+    expect(line).toBe(
+      `social,source=x,topic=bitcoin count=3i,pos=2i,neg=1i,neu=0i,score_sum=0.5,score_mean=0.166666667,net=0.333333333 ${T}000000`,
+    );
   });
 });

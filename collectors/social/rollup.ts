@@ -45,7 +45,11 @@ export type AddResult = 'added' | 'duplicate' | 'late';
 export interface RollupSnapshot {
   intervalMs: number;
   maxEventMs: number;
-  intervals: Array<{ startMs: number; emitted: boolean; rows: Array<[string, string, string, number, SentimentLabel]> }>;
+  intervals: Array<{
+    startMs: number;
+    emitted: boolean;
+    rows: Array<[string, string, string, number, SentimentLabel]>;
+  }>;
 }
 
 const SEP = '\u0000';
@@ -159,7 +163,17 @@ function values(startMs: number, st: IntervalState): RollupValues[] {
       sum += e.score;
     }
     const count = ids.size;
-    out.push({ source, topic, startMs, count, pos, neg, neu, scoreSum: sum, scoreMean: count ? sum / count : 0 });
+    out.push({
+      source,
+      topic,
+      startMs,
+      count,
+      pos,
+      neg,
+      neu,
+      scoreSum: sum,
+      scoreMean: count ? sum / count : 0,
+    });
   }
   return out;
 }

@@ -60,7 +60,11 @@ export async function startCollector(o: CollectorOptions): Promise<Collector> {
   });
   const ctx = buildSourceContext({ config: cfg, writer, metrics, log, stateDir });
 
-  const wanted = o.sources ?? Object.entries(cfg.sources).filter(([, s]) => s.enabled).map(([n]) => n);
+  const wanted =
+    o.sources ??
+    Object.entries(cfg.sources)
+      .filter(([, s]) => s.enabled)
+      .map(([n]) => n);
   const running: Collector['running'] = [];
   const sourceUp = metrics.gauge('source_up', 'Whether a source is running (1) or not (0).', ['source']);
   for (const name of wanted) {
@@ -97,7 +101,8 @@ export async function startCollector(o: CollectorOptions): Promise<Collector> {
       registry: metrics.registry,
       readiness: () => {
         const down = running.filter((r) => !['running', 'reconnecting'].includes(r.source.state()));
-        if (down.length) return `sources not running: ${down.map((r) => `${r.def.name}=${r.source.state()}`).join(', ')}`;
+        if (down.length)
+          return `sources not running: ${down.map((r) => `${r.def.name}=${r.source.state()}`).join(', ')}`;
         if (writer.failing()) return 'writes to InfluxDB are failing (points are spooled to disk)';
         return null;
       },

@@ -27,7 +27,10 @@ describe('secrets never reach logs or error messages', () => {
     expect(readSecret('INFLUX_TOKEN', env)).toBe(secret);
     const c = capture();
     const log = createLogger('info', c.stream as never);
-    log.error({ err: new Error(`HTTP 401 for Authorization: Token ${secret}`), url: `http://x/?t=${secret}` }, `failed ${secret}`);
+    log.error(
+      { err: new Error(`HTTP 401 for Authorization: Token ${secret}`), url: `http://x/?t=${secret}` },
+      `failed ${secret}`,
+    );
     expect(c.text()).not.toContain(secret);
     expect(c.text()).toContain(REDACTED);
   });
@@ -35,13 +38,17 @@ describe('secrets never reach logs or error messages', () => {
   it('reads NAME_FILE secrets and registers them too', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sec-'));
     writeFileSync(join(dir, 'tok'), 'file-secret-abcdef\n');
-    expect(readSecret('X_BEARER_TOKEN', { X_BEARER_TOKEN_FILE: join(dir, 'tok') })).toBe('file-secret-abcdef');
+    expect(readSecret('X_BEARER_TOKEN', { X_BEARER_TOKEN_FILE: join(dir, 'tok') })).toBe(
+      'file-secret-abcdef',
+    );
     expect(redact('bearer file-secret-abcdef')).toBe(`bearer ${REDACTED}`);
   });
 
   it('a missing secret is a clear error that names the variable', () => {
     expect(() => requireSecret('INFLUX_TOKEN', 'collect', {})).toThrow(/INFLUX_TOKEN \(or INFLUX_TOKEN_FILE/);
-    expect(() => readSecret('INFLUX_TOKEN', { INFLUX_TOKEN_FILE: '/nonexistent/x' })).toThrow(/INFLUX_TOKEN_FILE.*ENOENT/);
+    expect(() => readSecret('INFLUX_TOKEN', { INFLUX_TOKEN_FILE: '/nonexistent/x' })).toThrow(
+      /INFLUX_TOKEN_FILE.*ENOENT/,
+    );
   });
 
   it('ignores values too short to be secrets (no redaction of common words)', () => {

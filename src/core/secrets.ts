@@ -22,7 +22,9 @@ export function readSecret(name: string, env: NodeJS.ProcessEnv = process.env): 
       try {
         value = readFileSync(file, 'utf8').trim();
       } catch (err) {
-        throw new Error(`secret ${name}_FILE=${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? err}`);
+        throw new Error(
+          `secret ${name}_FILE=${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? err}`,
+        );
       }
     }
   }
@@ -32,6 +34,9 @@ export function readSecret(name: string, env: NodeJS.ProcessEnv = process.env): 
 
 export function requireSecret(name: string, why: string, env: NodeJS.ProcessEnv = process.env): string {
   const v = readSecret(name, env);
-  if (!v) throw new Error(`${why} needs ${name} (or ${name}_FILE pointing at a file holding it) in the environment`);
+  if (!v)
+    throw new Error(
+      `${why} needs ${name} (or ${name}_FILE pointing at a file holding it) in the environment`,
+    );
   return v;
 }

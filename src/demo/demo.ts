@@ -40,7 +40,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const work = mkdtempSync(join(tmpdir(), 'cryptocrawler-demo-'));
   const cleanups: Array<() => Promise<void>> = [];
   try {
-    say('finding influxd (the first run builds it from the Go module proxy: several minutes, progress below)');
+    say(
+      'finding influxd (the first run builds it from the Go module proxy: several minutes, progress below)',
+    );
     const binary = resolveInfluxd({ onProgress: () => undefined });
     const influx = await startLocalInfluxd({ binary, dataDir: join(work, 'influxd') });
     cleanups.unshift(() => influx.stop());
@@ -76,8 +78,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     });
     cleanups.unshift(() => collector.stop());
     const sim = collector.running.find((r) => r.def.name === 'simulate')?.source as
-      | { historyDone?: () => Promise<void> }
-      | undefined;
+      { historyDone?: () => Promise<void> } | undefined;
     const progress = setInterval(() => {
       void collector.ctx.metrics.registry
         .getSingleMetric('cryptocrawler_simulate_history_progress_ratio')
@@ -119,7 +120,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     const lookbackMs = 3 * 86_400_000;
     const planted = truth.anomalies.filter((a) => a.startMs >= Date.now() - lookbackMs);
     const cmp = matchPlanted(data.anomalies, planted);
-    const report = formatReport(data, { planted: cmp.planted, found: cmp.found, matched: cmp.matched });
+    const report = formatReport(data, cmp);
     return {
       report,
       posts: data.topics.reduce((a, t) => a + t.posts, 0),

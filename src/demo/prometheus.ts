@@ -27,7 +27,11 @@ export async function startLocalPrometheus(
     'global:',
     `  scrape_interval: ${scrapeIntervalSeconds}s`,
     'scrape_configs:',
-    ...targets.flatMap((t) => [`  - job_name: ${t.job}`, '    static_configs:', `      - targets: ['${t.target}']`]),
+    ...targets.flatMap((t) => [
+      `  - job_name: ${t.job}`,
+      '    static_configs:',
+      `      - targets: ['${t.target}']`,
+    ]),
   ].join('\n');
   writeFileSync(join(dir, 'prometheus.yml'), `${cfg}\n`);
   const child: ChildProcess = spawn(

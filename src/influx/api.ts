@@ -128,12 +128,23 @@ export class InfluxApi {
   }
 
   async listAuthorizations(orgID: string): Promise<Authorization[]> {
-    const r = await this.call<{ authorizations: Authorization[] }>('GET', `/api/v2/authorizations?orgID=${orgID}`);
+    const r = await this.call<{ authorizations: Authorization[] }>(
+      'GET',
+      `/api/v2/authorizations?orgID=${orgID}`,
+    );
     return r?.authorizations ?? [];
   }
 
-  async createAuthorization(orgID: string, description: string, permissions: Permission[]): Promise<Authorization> {
-    return (await this.call<Authorization>('POST', '/api/v2/authorizations', { orgID, description, permissions }))!;
+  async createAuthorization(
+    orgID: string,
+    description: string,
+    permissions: Permission[],
+  ): Promise<Authorization> {
+    return (await this.call<Authorization>('POST', '/api/v2/authorizations', {
+      orgID,
+      description,
+      permissions,
+    }))!;
   }
 
   async deleteAuthorization(id: string): Promise<void> {

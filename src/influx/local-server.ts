@@ -19,7 +19,8 @@ export function resolveInfluxd(opts: { build?: boolean; onProgress?: (line: stri
     stdio: ['ignore', 'pipe', opts.onProgress ? 'inherit' : 'pipe'],
     maxBuffer: 64 * 1024 * 1024,
   });
-  if (r.status !== 0) throw new Error(`influxd is not available: ${(r.stderr ?? '').trim().split('\n').slice(-5).join('\n')}`);
+  if (r.status !== 0)
+    throw new Error(`influxd is not available: ${(r.stderr ?? '').trim().split('\n').slice(-5).join('\n')}`);
   return r.stdout.trim().split('\n').pop()!;
 }
 
@@ -81,7 +82,9 @@ export async function startLocalInfluxd(opts: StartOptions = {}): Promise<LocalI
       { stdio: ['ignore', out, out], detached: false },
     );
     const exited = new Promise<never>((_, reject) =>
-      child!.once('exit', (code) => reject(new Error(`influxd exited during start (code ${code}); see ${logFile}`))),
+      child!.once('exit', (code) =>
+        reject(new Error(`influxd exited during start (code ${code}); see ${logFile}`)),
+      ),
     );
     exited.catch(() => undefined);
     const api = new InfluxApi(url);
@@ -92,7 +95,9 @@ export async function startLocalInfluxd(opts: StartOptions = {}): Promise<LocalI
       await new Promise((r) => setTimeout(r, 100));
     }
     child!.kill('SIGKILL');
-    throw new Error(`influxd did not become healthy on ${url} within ${opts.startTimeoutMs ?? 60_000} ms; see ${logFile}`);
+    throw new Error(
+      `influxd did not become healthy on ${url} within ${opts.startTimeoutMs ?? 60_000} ms; see ${logFile}`,
+    );
   };
 
   const halt = async (): Promise<void> => {

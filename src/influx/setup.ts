@@ -107,10 +107,7 @@ export async function setupInflux(o: SetupOptions): Promise<SetupResult> {
   }
 
   const wanted: Record<TokenRole, Permission[]> = {
-    collector: [
-      perm('write', org.id, bucketIDs.raw!),
-      perm('write', org.id, bucketIDs.main!),
-    ],
+    collector: [perm('write', org.id, bucketIDs.raw!), perm('write', org.id, bucketIDs.main!)],
     analytics: [
       perm('read', org.id, bucketIDs.raw!),
       perm('read', org.id, bucketIDs.main!),

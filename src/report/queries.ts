@@ -116,7 +116,13 @@ export async function readReport(src: ReportSource, sinceFlux: string, quote?: s
     prices: prices.map((r) => {
       const first = Number(r.first);
       const last = Number(r.last);
-      return { symbol: String(r.symbol), quote: String(r.quote), first, last, changePct: first ? ((last - first) / first) * 100 : 0 };
+      return {
+        symbol: String(r.symbol),
+        quote: String(r.quote),
+        first,
+        last,
+        changePct: first ? ((last - first) / first) * 100 : 0,
+      };
     }),
     correlations: corr.map((r) => ({
       symbol: String(r.symbol),

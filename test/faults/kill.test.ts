@@ -6,7 +6,15 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/influx/local-server.ts';
-import { metricValue, ownInfluxWithSimulate, receivedByTopic, sleep, storedCounts, sumMap, type OwnInflux } from '../helpers/collector-env.ts';
+import {
+  metricValue,
+  ownInfluxWithSimulate,
+  receivedByTopic,
+  sleep,
+  storedCounts,
+  sumMap,
+  type OwnInflux,
+} from '../helpers/collector-env.ts';
 
 const POSTS_PER_SECOND = 250;
 let env: OwnInflux;
@@ -14,7 +22,11 @@ const envs: OwnInflux[] = [];
 const children: ChildProcess[] = [];
 
 beforeEach(async () => {
-  env = await ownInfluxWithSimulate({ postsPerSecond: POSTS_PER_SECOND, historyHours: 0, anomaliesPerDay: 0 });
+  env = await ownInfluxWithSimulate({
+    postsPerSecond: POSTS_PER_SECOND,
+    historyHours: 0,
+    anomaliesPerDay: 0,
+  });
   envs.push(env);
 });
 afterAll(async () => {
@@ -22,17 +34,23 @@ afterAll(async () => {
   for (const e of envs) await e.server.stop();
 });
 
-async function spawnCollector(port: number): Promise<{ child: ChildProcess; output: () => string; metrics: () => Promise<string> }> {
+async function spawnCollector(
+  port: number,
+): Promise<{ child: ChildProcess; output: () => string; metrics: () => Promise<string> }> {
   const cfg = yaml.load(env.yaml) as { services: { collector: { port: number } }; log: { level: string } };
   cfg.services.collector.port = port;
   cfg.log.level = 'info';
   const file = join(env.work, 'config.yaml');
   writeFileSync(file, yaml.dump(cfg));
   let out = '';
-  const child = spawn(process.execPath, ['bin/cryptocrawler.js', '-c', file, 'collect', '--sources', 'simulate'], {
-    env: { ...process.env, INFLUX_COLLECTOR_TOKEN: env.setup.tokens.collector, LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['bin/cryptocrawler.js', '-c', file, 'collect', '--sources', 'simulate'],
+    {
+      env: { ...process.env, INFLUX_COLLECTOR_TOKEN: env.setup.tokens.collector, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.push(child);
   child.stdout!.on('data', (d) => (out += String(d)));
   child.stderr!.on('data', (d) => (out += String(d)));
@@ -49,7 +67,9 @@ async function spawnCollector(port: number): Promise<{ child: ChildProcess; outp
 }
 
 function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code))));
+  return new Promise((r) =>
+    child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code)),
+  );
 }
 
 describe('collector process faults', () => {
@@ -104,7 +124,8 @@ describe('collector process faults', () => {
     const stored = sumMap((await storedCounts(env, killedAt)).posts);
     const lost = Math.max(0, accepted - stored);
     const syncMs = env.config.influx.spool.syncIntervalMs;
-    const topicsPerPost = accepted / Math.max(1, metricValue(last, 'simulate_posts_generated_total') || accepted);
+    const topicsPerPost =
+      accepted / Math.max(1, metricValue(last, 'simulate_posts_generated_total') || accepted);
     // The bound: one sync interval of posts (plus the reading's 20 ms), per topic a post was routed to.
     const bound = Math.ceil(POSTS_PER_SECOND * Math.max(1, topicsPerPost) * ((syncMs + 250) / 1000));
     process.stderr.write(

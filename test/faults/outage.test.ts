@@ -26,7 +26,11 @@ let env: OwnInflux;
 const envs: OwnInflux[] = [];
 
 beforeEach(async () => {
-  env = await ownInfluxWithSimulate({ postsPerSecond: POSTS_PER_SECOND, historyHours: 0, anomaliesPerDay: 0 });
+  env = await ownInfluxWithSimulate({
+    postsPerSecond: POSTS_PER_SECOND,
+    historyHours: 0,
+    anomaliesPerDay: 0,
+  });
   envs.push(env);
 });
 afterAll(async () => {
@@ -34,7 +38,13 @@ afterAll(async () => {
 });
 
 async function start(dataDir: string): Promise<Collector> {
-  return startCollector({ config: env.config, token: env.setup.tokens.collector, sources: ['simulate'], port: null, dataDir });
+  return startCollector({
+    config: env.config,
+    token: env.setup.tokens.collector,
+    sources: ['simulate'],
+    port: null,
+    dataDir,
+  });
 }
 
 async function waitDrained(c: Collector, ms: number): Promise<void> {
@@ -46,83 +56,97 @@ function expectEqualMaps(a: Map<string, number>, b: Map<string, number>): void {
 }
 
 describe('InfluxDB outages', () => {
-  it(`influxd stopped for ${60 * FAULT_SCALE} s at ${POSTS_PER_SECOND} posts/s: every post and rollup arrives`, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'outage-a-'));
-    const c = await start(dir);
-    await sleep(5_000);
-    await env.server.pause();
-    await sleep(60_000 * FAULT_SCALE);
-    const spooled = metricValue(await c.ctx.metrics.registry.metrics(), 'spool_appended_lines_total');
-    await env.server.resume();
-    await sleep(5_000);
-    await c.stop();
-    const text = await c.ctx.metrics.registry.metrics();
-    const accepted = receivedByTopic(text);
-    // Nothing waits anywhere: the spool was replayed and the memory buffers are empty.
-    const replayer = await start(dir);
-    await waitDrained(replayer, 60_000);
-    await replayer.stop();
+  it(
+    `influxd stopped for ${60 * FAULT_SCALE} s at ${POSTS_PER_SECOND} posts/s: every post and rollup arrives`,
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'outage-a-'));
+      const c = await start(dir);
+      await sleep(5_000);
+      await env.server.pause();
+      await sleep(60_000 * FAULT_SCALE);
+      const spooled = metricValue(await c.ctx.metrics.registry.metrics(), 'spool_appended_lines_total');
+      await env.server.resume();
+      await sleep(5_000);
+      await c.stop();
+      const text = await c.ctx.metrics.registry.metrics();
+      const accepted = receivedByTopic(text);
+      // Nothing waits anywhere: the spool was replayed and the memory buffers are empty.
+      const replayer = await start(dir);
+      await waitDrained(replayer, 60_000);
+      await replayer.stop();
 
-    const stored = await storedCounts(env, Date.now() + 60_000);
-    expect(spooled).toBeGreaterThan(POSTS_PER_SECOND * 30 * FAULT_SCALE);
-    expect(sumMap(accepted)).toBeGreaterThan(POSTS_PER_SECOND * 60 * FAULT_SCALE);
-    expect(metricValue(text, 'points_dropped_total')).toBe(0);
-    // The replayer started a few seconds of its own posts; count only the first run's by subtracting them.
-    const replayerAccepted = receivedByTopic(await replayer.ctx.metrics.registry.metrics());
-    const total = new Map(accepted);
-    for (const [t, n] of replayerAccepted) total.set(t, (total.get(t) ?? 0) + n);
-    expectEqualMaps(stored.posts, total);
-    expectEqualMaps(stored.rollups, total);
-  }, 180_000 * Math.max(1, FAULT_SCALE));
+      const stored = await storedCounts(env, Date.now() + 60_000);
+      expect(spooled).toBeGreaterThan(POSTS_PER_SECOND * 30 * FAULT_SCALE);
+      expect(sumMap(accepted)).toBeGreaterThan(POSTS_PER_SECOND * 60 * FAULT_SCALE);
+      expect(metricValue(text, 'points_dropped_total')).toBe(0);
+      // The replayer started a few seconds of its own posts; count only the first run's by subtracting them.
+      const replayerAccepted = receivedByTopic(await replayer.ctx.metrics.registry.metrics());
+      const total = new Map(accepted);
+      for (const [t, n] of replayerAccepted) total.set(t, (total.get(t) ?? 0) + n);
+      expectEqualMaps(stored.posts, total);
+      expectEqualMaps(stored.rollups, total);
+    },
+    180_000 * Math.max(1, FAULT_SCALE),
+  );
 
-  it(`a ${10 * FAULT_SCALE}-minute outage with a collector restart in the middle loses nothing; replaying the spool twice changes no count`, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'outage-b-'));
-    await env.server.pause();
-    const half = 300_000 * FAULT_SCALE;
-    const a = await start(dir);
-    await sleep(half);
-    await a.stop(); // SIGTERM path: sources stop, rollups flushed, memory drained to the spool
-    const acceptedA = receivedByTopic(await a.ctx.metrics.registry.metrics());
+  it(
+    `a ${10 * FAULT_SCALE}-minute outage with a collector restart in the middle loses nothing; replaying the spool twice changes no count`,
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'outage-b-'));
+      await env.server.pause();
+      const half = 300_000 * FAULT_SCALE;
+      const a = await start(dir);
+      await sleep(half);
+      await a.stop(); // SIGTERM path: sources stop, rollups flushed, memory drained to the spool
+      const acceptedA = receivedByTopic(await a.ctx.metrics.registry.metrics());
 
-    const b = await start(dir); // starts with a non-empty spool and the saved rollup state
-    await sleep(half);
-    // Keep a copy of the spool as it stands before any replay, to replay it a second time later.
-    const copy = mkdtempSync(join(tmpdir(), 'outage-b-copy-'));
-    await b.writer.flush();
-    cpSync(join(dir, 'spool'), copy, { recursive: true });
-    await env.server.resume();
-    await waitDrained(b, 120_000);
-    await b.stop();
-    const last = await start(dir); // whatever b's stop spooled
-    await waitDrained(last, 60_000);
-    await last.stop();
-    const acceptedB = receivedByTopic(await b.ctx.metrics.registry.metrics());
-    const acceptedLast = receivedByTopic(await last.ctx.metrics.registry.metrics());
-    const total = new Map<string, number>();
-    for (const m of [acceptedA, acceptedB, acceptedLast]) for (const [t, n] of m) total.set(t, (total.get(t) ?? 0) + n);
-    expect(sumMap(acceptedA)).toBeGreaterThan(POSTS_PER_SECOND * 200 * FAULT_SCALE);
+      const b = await start(dir); // starts with a non-empty spool and the saved rollup state
+      await sleep(half);
+      // Keep a copy of the spool as it stands before any replay, to replay it a second time later.
+      const copy = mkdtempSync(join(tmpdir(), 'outage-b-copy-'));
+      await b.writer.flush();
+      cpSync(join(dir, 'spool'), copy, { recursive: true });
+      await env.server.resume();
+      await waitDrained(b, 120_000);
+      await b.stop();
+      const last = await start(dir); // whatever b's stop spooled
+      await waitDrained(last, 60_000);
+      await last.stop();
+      const acceptedB = receivedByTopic(await b.ctx.metrics.registry.metrics());
+      const acceptedLast = receivedByTopic(await last.ctx.metrics.registry.metrics());
+      const total = new Map<string, number>();
+      for (const m of [acceptedA, acceptedB, acceptedLast])
+        for (const [t, n] of m) total.set(t, (total.get(t) ?? 0) + n);
+      expect(sumMap(acceptedA)).toBeGreaterThan(POSTS_PER_SECOND * 200 * FAULT_SCALE);
 
-    const stored = await storedCounts(env, Date.now() + 60_000);
-    expectEqualMaps(stored.posts, total);
-    expectEqualMaps(stored.rollups, total);
+      const stored = await storedCounts(env, Date.now() + 60_000);
+      expectEqualMaps(stored.posts, total);
+      expectEqualMaps(stored.rollups, total);
 
-    // Replay the copied spool once more through a plain writer: the same points land again.
-    const metrics = createServiceRegistry('replay', { defaultMetrics: false });
-    const spool = new DiskSpool({ dir: copy, maxBytes: env.config.influx.spool.maxBytes, syncIntervalMs: 1000, metrics });
-    expect(spool.pendingLines()).toBeGreaterThan(0);
-    const w = new InfluxWriter({
-      url: env.server.url,
-      token: env.setup.tokens.collector,
-      org: env.config.influx.org,
-      buckets: { raw: env.config.influx.buckets.raw.name, main: env.config.influx.buckets.main.name },
-      ...env.config.influx.write,
-      metrics,
-      spool,
-    });
-    expect(await w.drain(120_000)).toBe(true);
-    await w.close();
-    const again = await storedCounts(env, Date.now() + 60_000);
-    expectEqualMaps(again.posts, stored.posts);
-    expectEqualMaps(again.rollups, stored.rollups);
-  }, 900_000 * Math.max(0.2, FAULT_SCALE));
+      // Replay the copied spool once more through a plain writer: the same points land again.
+      const metrics = createServiceRegistry('replay', { defaultMetrics: false });
+      const spool = new DiskSpool({
+        dir: copy,
+        maxBytes: env.config.influx.spool.maxBytes,
+        syncIntervalMs: 1000,
+        metrics,
+      });
+      expect(spool.pendingLines()).toBeGreaterThan(0);
+      const w = new InfluxWriter({
+        url: env.server.url,
+        token: env.setup.tokens.collector,
+        org: env.config.influx.org,
+        buckets: { raw: env.config.influx.buckets.raw.name, main: env.config.influx.buckets.main.name },
+        ...env.config.influx.write,
+        metrics,
+        spool,
+      });
+      expect(await w.drain(120_000)).toBe(true);
+      await w.close();
+      const again = await storedCounts(env, Date.now() + 60_000);
+      expectEqualMaps(again.posts, stored.posts);
+      expectEqualMaps(again.rollups, stored.rollups);
+    },
+    900_000 * Math.max(0.2, FAULT_SCALE),
+  );
 });

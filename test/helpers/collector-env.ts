@@ -23,7 +23,10 @@ export interface OwnInflux {
 
 export async function ownInfluxWithSimulate(simulate: Record<string, unknown>): Promise<OwnInflux> {
   const work = mkdtempSync(join(tmpdir(), 'cryptocrawler-fault-'));
-  const server = await startLocalInfluxd({ binary: influxEnv().influxdBinary, dataDir: join(work, 'influxd') });
+  const server = await startLocalInfluxd({
+    binary: influxEnv().influxdBinary,
+    dataDir: join(work, 'influxd'),
+  });
   const raw = yaml.load(readFileSync('config.yaml', 'utf8')) as Record<string, unknown> & {
     influx: Record<string, unknown>;
     services: Record<string, { host: string; port: number }>;
@@ -37,7 +40,9 @@ export async function ownInfluxWithSimulate(simulate: Record<string, unknown>): 
   const config = parseConfig(text, SOURCE_SCHEMAS);
   const adminToken = `fault-admin-${Date.now()}`;
   const setup = await setupInflux(
-    setupOptionsFromConfig(config, adminToken, { onboarding: { username: 'admin', password: `${adminToken}-pw` } }),
+    setupOptionsFromConfig(config, adminToken, {
+      onboarding: { username: 'admin', password: `${adminToken}-pw` },
+    }),
   );
   return { server, setup, adminToken, config, yaml: text, work };
 }
@@ -49,7 +54,10 @@ export async function fluxRows<T = Record<string, unknown>>(o: OwnInflux, flux: 
 }
 
 /** Stored `post` points per topic, and the sum of `social` rollup counts per topic. */
-export async function storedCounts(o: OwnInflux, stopMs?: number): Promise<{ posts: Map<string, number>; rollups: Map<string, number> }> {
+export async function storedCounts(
+  o: OwnInflux,
+  stopMs?: number,
+): Promise<{ posts: Map<string, number>; rollups: Map<string, number> }> {
   const stop = stopMs ? `, stop: ${new Date(stopMs).toISOString()}` : '';
   const raw = JSON.stringify(o.config.influx.buckets.raw.name);
   const main = JSON.stringify(o.config.influx.buckets.main.name);

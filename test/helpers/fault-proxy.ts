@@ -30,7 +30,8 @@ export interface FaultProxy {
 }
 
 function countLines(req: IncomingMessage, body: Buffer): number {
-  const text = req.headers['content-encoding'] === 'gzip' ? gunzipSync(body).toString('utf8') : body.toString('utf8');
+  const text =
+    req.headers['content-encoding'] === 'gzip' ? gunzipSync(body).toString('utf8') : body.toString('utf8');
   return text.split('\n').filter((l) => l.trim() !== '').length;
 }
 
@@ -47,8 +48,15 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
       const isWrite = (req.url ?? '').startsWith('/api/v2/write');
       const lines = isWrite ? countLines(req, body) : 0;
       let fault = isWrite ? (queue.shift() ?? sticky) : undefined;
-      if (fault?.kind === 'tooLargeAbove') fault = lines > fault.lines ? { kind: 'status', status: 413 } : undefined;
-      const rec: SeenRequest = { at: Date.now(), method: req.method ?? '', path: req.url ?? '', lines, outcome: 'forwarded' };
+      if (fault?.kind === 'tooLargeAbove')
+        fault = lines > fault.lines ? { kind: 'status', status: 413 } : undefined;
+      const rec: SeenRequest = {
+        at: Date.now(),
+        method: req.method ?? '',
+        path: req.url ?? '',
+        lines,
+        outcome: 'forwarded',
+      };
       seen.push(rec);
       if (fault?.kind === 'reset') {
         rec.outcome = 'fault';

@@ -26,7 +26,9 @@ export async function freshBuckets(prefix: string): Promise<{ main: string; raw:
 
 export async function queryRows<T = Record<string, unknown>>(flux: string): Promise<T[]> {
   const env = influxEnv();
-  return new InfluxDB({ url: env.url, token: env.adminToken, timeout: 60_000 }).getQueryApi(env.org).collectRows<T>(flux);
+  return new InfluxDB({ url: env.url, token: env.adminToken, timeout: 60_000 })
+    .getQueryApi(env.org)
+    .collectRows<T>(flux);
 }
 
 export function testWriter(

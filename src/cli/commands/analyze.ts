@@ -40,6 +40,7 @@ export function analyticsToken(): string {
 export function registerAnalyze(program: Command): void {
   program
     .command('analyze')
+    .summary('correlation, lag, Granger and anomalies from InfluxDB, once or --follow')
     .description(
       'compute rolling correlation, lag, Granger and anomalies from InfluxDB and write them back.\n' +
         'With --from/--to: one run over that range (a backfill), progress on stderr. With --follow: every\n' +

@@ -60,6 +60,7 @@ export function describeReport(file: string, r: ReturnType<typeof parseSeriesCsv
 export function registerAnomalies(program: Command): void {
   program
     .command('anomalies')
+    .summary('S-H-ESD anomalies in a CSV series (no database)')
     .description(
       "find anomalies in a CSV time series with seasonal hybrid ESD (as Twitter's AnomalyDetection), no\n" +
         'database needed; prints one JSON line {timestamp, value, expected} per anomaly (timestamp as in the\n' +

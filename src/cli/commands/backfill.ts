@@ -32,6 +32,7 @@ function symbols(flag: string, text: string | undefined, fallback: string[]): st
 export function registerBackfill(program: Command): void {
   program
     .command('backfill')
+    .summary('price history from CryptoCompare into InfluxDB (idempotent)')
     .description(
       'write price history from CryptoCompare (histominute for the last ~7 days, histohour, then histoday)\n' +
         'as `price` points with OHLC and volumes; idempotent. Needs INFLUX_TOKEN; CRYPTOCOMPARE_API_KEY optional.',

@@ -20,7 +20,8 @@ export function registerCollect(program: Command): void {
       const cfg = loadConfig(cmd);
       if (opts.influxUrl) cfg.influx.url = opts.influxUrl;
       const token = readSecret('INFLUX_COLLECTOR_TOKEN') ?? readSecret('INFLUX_TOKEN');
-      if (!token) throw new Error('collect needs INFLUX_COLLECTOR_TOKEN or INFLUX_TOKEN (or a _FILE variant)');
+      if (!token)
+        throw new Error('collect needs INFLUX_COLLECTOR_TOKEN or INFLUX_TOKEN (or a _FILE variant)');
       const log = createLogger(cfg.log.level);
       const collector = await startCollector({
         config: cfg,
@@ -28,13 +29,19 @@ export function registerCollect(program: Command): void {
         log,
         ...(opts.sources ? { sources: opts.sources.split(',').map((s) => s.trim()) } : {}),
       });
-      log.info({ sources: collector.running.map((r) => r.def.name), health: collector.health?.url }, 'collecting');
+      log.info(
+        { sources: collector.running.map((r) => r.def.name), health: collector.health?.url },
+        'collecting',
+      );
       const signal = await untilSignal();
       log.info({ signal }, 'stopping');
       await collector.stop();
       const text = await collector.ctx.metrics.registry.metrics();
       const sum = (name: string): number =>
-        [...text.matchAll(new RegExp(`^cryptocrawler_${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'gm'))].reduce((a, m) => a + Number(m[1]), 0);
+        [...text.matchAll(new RegExp(`^cryptocrawler_${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'gm'))].reduce(
+          (a, m) => a + Number(m[1]),
+          0,
+        );
       log.info(
         {
           postsAccepted: sum('posts_received_total'),

@@ -7,7 +7,9 @@ export function registerConfig(program: Command): void {
   const config = program.command('config').description('work with config.yaml');
   config
     .command('check [file]')
-    .description('validate a config file against the schema; lists every error (key, value found, expected) at once')
+    .description(
+      'validate a config file against the schema; lists every error (key, value found, expected) at once',
+    )
     .action((file: string | undefined, _opts, cmd: Command) => {
       const path = file ?? configPathFromEnv(cmd.optsWithGlobals().config as string | undefined);
       try {

@@ -11,6 +11,7 @@ function collect(value: string, previous: string[]): string[] {
 export function registerCorrelate(program: Command): void {
   program
     .command('correlate')
+    .summary('correlation, lag and Granger between two CSV series (no database)')
     .description(
       'correlate two CSV time series, no database needed: Pearson and Spearman with 95% CI and p-value,\n' +
         'the cross-correlation curve r(k) = corr(A[t], B[t+k]) (k > 0: A leads B), the best lag and its\n' +

@@ -16,7 +16,8 @@ export function registerDemo(program: Command): void {
     )
     .option('--duration <seconds>', 'how long to run before the report', (v) => Number(v), 60)
     .action(async (opts: { duration: number }, cmd: Command) => {
-      if (!Number.isFinite(opts.duration) || opts.duration < 0) throw new Error('--duration: expected seconds >= 0');
+      if (!Number.isFinite(opts.duration) || opts.duration < 0)
+        throw new Error('--duration: expected seconds >= 0');
       const config = loadConfig(cmd);
       const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
       const result = await runDemo({

@@ -4,7 +4,9 @@ import { resolveInfluxd, startLocalInfluxd } from '../../influx/local-server.ts'
 export function registerInfluxd(program: Command): void {
   const cmd = program
     .command('influxd')
-    .description('the project-provided InfluxDB OSS 2.7 server (built once from the Go module proxy, cached)');
+    .description(
+      'the project-provided InfluxDB OSS 2.7 server (built once from the Go module proxy, cached)',
+    );
   cmd
     .command('path')
     .description('print the path of a ready influxd, building it first if needed (progress on stderr)')

@@ -21,8 +21,12 @@ export function registerReport(program: Command): void {
       const cfg = loadConfig(cmd);
       const seconds = parseDurationSeconds(opts.since);
       if (seconds === undefined) throw new Error(`--since: "${opts.since}" is not a duration like 1h or 7d`);
-      const token = readSecret('INFLUX_GRAFANA_TOKEN') ?? readSecret('INFLUX_ANALYTICS_TOKEN') ?? readSecret('INFLUX_TOKEN');
-      if (!token) throw new Error('report needs a token with read access: INFLUX_GRAFANA_TOKEN or INFLUX_TOKEN');
+      const token =
+        readSecret('INFLUX_GRAFANA_TOKEN') ??
+        readSecret('INFLUX_ANALYTICS_TOKEN') ??
+        readSecret('INFLUX_TOKEN');
+      if (!token)
+        throw new Error('report needs a token with read access: INFLUX_GRAFANA_TOKEN or INFLUX_TOKEN');
       const data = await readReport(
         {
           url: opts.influxUrl ?? cfg.influx.url,

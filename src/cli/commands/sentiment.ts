@@ -6,6 +6,7 @@ import { createSentimentScorer } from '../../../collectors/social/sentiment/inde
 export function registerSentiment(program: Command): void {
   program
     .command('sentiment [file]')
+    .summary('score text lines or JSONL {id, text} for sentiment; prints JSONL')
     .description(
       'score text for sentiment: plain text lines, or JSONL lines with "id" and "text", from FILE or stdin;\n' +
         'prints one JSON line {id, score, label} per input line (id = line number for plain text)',
@@ -36,7 +37,9 @@ export function registerSentiment(program: Command): void {
           }
         }
         const r = scorer.score(text as string);
-        process.stdout.write(`${JSON.stringify({ id, score: Math.round(r.score * 1e4) / 1e4, label: r.label })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ id, score: Math.round(r.score * 1e4) / 1e4, label: r.label })}\n`,
+        );
       }
       if (bad) process.stderr.write(`${bad} line(s) skipped\n`);
     });

@@ -64,15 +64,45 @@ describe('config.yaml', () => {
 
 describe('config errors name the key, the value found and what is expected', () => {
   it.each([
-    ['a wrong type', MINIMAL.replace('[BTC]\nquotes', '[BTC]\nrollup: { intervalSeconds: "often" }\nquotes'), 'rollup.intervalSeconds', '"often"', /number/],
+    [
+      'a wrong type',
+      MINIMAL.replace('[BTC]\nquotes', '[BTC]\nrollup: { intervalSeconds: "often" }\nquotes'),
+      'rollup.intervalSeconds',
+      '"often"',
+      /number/,
+    ],
     ['an unknown key', `${MINIMAL}\ncolour: blue\n`, 'colour', 'an unknown key', /remove it/],
     ['a bad URL', MINIMAL.replace('http://127.0.0.1:8086', 'localhost'), 'influx.url', '"localhost"', /URL/],
     ['a missing section', MINIMAL.replace('coins: [BTC]\n', ''), 'coins', '(missing)', /expected array/],
     ['a bad coin symbol', MINIMAL.replace('coins: [BTC]', 'coins: [btc]'), 'coins[0]', '"btc"', /upper-case/],
-    ['a coin not listed', MINIMAL.replace('coin: BTC', 'coin: ETH'), 'topics[0].coin', '"ETH"', /not listed under coins/],
-    ['a bad duration', `${MINIMAL}\nanalytics: { windows: [1h, soon] }\n`, 'analytics.windows[1]', '"soon"', /duration/],
-    ['an unknown source', `${MINIMAL}\nsources: { telepathy: { enabled: true } }\n`, 'sources.telepathy', 'an unknown source', /one of/],
-    ['the reserved topic', MINIMAL.replace('name: bitcoin', 'name: unknown'), 'topics[0].name', '"unknown"', /reserved/],
+    [
+      'a coin not listed',
+      MINIMAL.replace('coin: BTC', 'coin: ETH'),
+      'topics[0].coin',
+      '"ETH"',
+      /not listed under coins/,
+    ],
+    [
+      'a bad duration',
+      `${MINIMAL}\nanalytics: { windows: [1h, soon] }\n`,
+      'analytics.windows[1]',
+      '"soon"',
+      /duration/,
+    ],
+    [
+      'an unknown source',
+      `${MINIMAL}\nsources: { telepathy: { enabled: true } }\n`,
+      'sources.telepathy',
+      'an unknown source',
+      /one of/,
+    ],
+    [
+      'the reserved topic',
+      MINIMAL.replace('name: bitcoin', 'name: unknown'),
+      'topics[0].name',
+      '"unknown"',
+      /reserved/,
+    ],
   ])('%s', (_what, text, key, found, expected) => {
     const issues = issuesOf(text);
     const issue = issues.find((i) => i.key === key);

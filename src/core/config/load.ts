@@ -28,7 +28,11 @@ export function loadConfigFile(file: string, sourceSchemas: SourceSchemas): Conf
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new ConfigError(file, [
-      { key: '(file)', found: file, expected: `a readable YAML file (${(err as NodeJS.ErrnoException).code ?? err})` },
+      {
+        key: '(file)',
+        found: file,
+        expected: `a readable YAML file (${(err as NodeJS.ErrnoException).code ?? err})`,
+      },
     ]);
   }
   return parseConfig(text, sourceSchemas, file);
@@ -41,10 +45,14 @@ export function parseConfig(text: string, sourceSchemas: SourceSchemas, file = D
   } catch (err) {
     const e = err as yaml.YAMLException;
     const where = e.mark ? `line ${e.mark.line + 1}, column ${e.mark.column + 1}` : '(unknown position)';
-    throw new ConfigError(file, [{ key: '(yaml)', found: where, expected: `valid YAML: ${e.reason ?? e.message}` }]);
+    throw new ConfigError(file, [
+      { key: '(yaml)', found: where, expected: `valid YAML: ${e.reason ?? e.message}` },
+    ]);
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ConfigError(file, [{ key: '(top level)', found: renderValue(raw), expected: 'a mapping of keys' }]);
+    throw new ConfigError(file, [
+      { key: '(top level)', found: renderValue(raw), expected: 'a mapping of keys' },
+    ]);
   }
 
   const issues: ConfigIssue[] = [];
@@ -53,7 +61,10 @@ export function parseConfig(text: string, sourceSchemas: SourceSchemas, file = D
 
   const rawSources = (raw as Record<string, unknown>).sources;
   const sources: Config['sources'] = {};
-  if (rawSources !== undefined && (rawSources === null || typeof rawSources !== 'object' || Array.isArray(rawSources))) {
+  if (
+    rawSources !== undefined &&
+    (rawSources === null || typeof rawSources !== 'object' || Array.isArray(rawSources))
+  ) {
     // The core schema already reported this key.
   } else {
     for (const [name, section] of Object.entries((rawSources ?? {}) as Record<string, unknown>)) {

@@ -17,19 +17,15 @@ export const DEFAULT_MAX_LAG_MINUTES = 60;
 export const DEFAULT_ANALYTICS_INTERVAL_SECONDS = 60;
 
 /** A duration written as "<n><s|m|h|d|w>", e.g. "6h". */
-export const durationString = z
-  .string()
-  .refine((v) => parseDurationSeconds(v) !== undefined, {
-    message: 'expected a duration like "90s", "15m", "6h" or "7d"',
-  });
+export const durationString = z.string().refine((v) => parseDurationSeconds(v) !== undefined, {
+  message: 'expected a duration like "90s", "15m", "6h" or "7d"',
+});
 
 const identifier = z
   .string()
   .regex(/^[a-z][a-z0-9_-]{0,39}$/, 'expected a lower-case name: letters, digits, "_" or "-", at most 40');
 
-const coinSymbol = z
-  .string()
-  .regex(/^[A-Z0-9]{2,10}$/, 'expected an upper-case coin symbol such as "BTC"');
+const coinSymbol = z.string().regex(/^[A-Z0-9]{2,10}$/, 'expected an upper-case coin symbol such as "BTC"');
 
 const port = z.number().int().min(0).max(65_535);
 
@@ -80,7 +76,11 @@ export const influxSchema = z
     spool: z
       .object({
         dir: z.string().min(1).default('.cryptocrawler/spool'),
-        maxBytes: z.number().int().min(1024 * 1024).default(DEFAULT_SPOOL_MAX_BYTES),
+        maxBytes: z
+          .number()
+          .int()
+          .min(1024 * 1024)
+          .default(DEFAULT_SPOOL_MAX_BYTES),
         syncIntervalMs: z.number().int().min(10).max(60_000).default(1000),
       })
       .strict()
@@ -138,7 +138,9 @@ export const coreConfigSchema = z
       analytics: { host: '127.0.0.1', port: 9465 },
     }),
     log: z
-      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
       .strict()
       .default({ level: 'info' }),
     /** Each source's own section; validated by the source's schema, see collectors/all.ts. */
@@ -152,7 +154,11 @@ export const coreConfigSchema = z
     const seen = new Set<string>();
     cfg.topics.forEach((t, i) => {
       if (seen.has(t.name))
-        ctx.addIssue({ code: 'custom', path: ['topics', i, 'name'], message: `duplicate topic name "${t.name}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['topics', i, 'name'],
+          message: `duplicate topic name "${t.name}"`,
+        });
       seen.add(t.name);
       if (t.name === 'unknown')
         ctx.addIssue({
@@ -169,7 +175,11 @@ export const coreConfigSchema = z
     });
     const ports = [cfg.services.collector.port, cfg.services.analytics.port].filter((p) => p !== 0);
     if (new Set(ports).size !== ports.length)
-      ctx.addIssue({ code: 'custom', path: ['services'], message: 'collector and analytics need different ports' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['services'],
+        message: 'collector and analytics need different ports',
+      });
   });
 
 export type CoreConfig = z.infer<typeof coreConfigSchema>;

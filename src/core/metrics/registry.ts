@@ -9,10 +9,18 @@ export interface ServiceRegistry {
   registry: Registry;
   counter<L extends string>(name: string, help: string, labelNames?: readonly L[]): Counter<L>;
   gauge<L extends string>(name: string, help: string, labelNames?: readonly L[]): Gauge<L>;
-  histogram<L extends string>(name: string, help: string, labelNames?: readonly L[], buckets?: number[]): Histogram<L>;
+  histogram<L extends string>(
+    name: string,
+    help: string,
+    labelNames?: readonly L[],
+    buckets?: number[],
+  ): Histogram<L>;
 }
 
-export function createServiceRegistry(service: string, opts: { defaultMetrics?: boolean } = {}): ServiceRegistry {
+export function createServiceRegistry(
+  service: string,
+  opts: { defaultMetrics?: boolean } = {},
+): ServiceRegistry {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });

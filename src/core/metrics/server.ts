@@ -42,7 +42,9 @@ export async function startHealthServer(opts: HealthServerOptions): Promise<Heal
       else res.writeHead(503, { 'content-type': 'text/plain' }).end(`not ready: ${reason}\n`);
       return;
     }
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics, /healthz or /readyz\n');
+    res
+      .writeHead(404, { 'content-type': 'text/plain' })
+      .end('not found: try /metrics, /healthz or /readyz\n');
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

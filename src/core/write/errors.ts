@@ -39,7 +39,11 @@ export function classifyWriteError(err: unknown, now: number = Date.now()): Clas
     return { class: 'server', canRetry: true, status, message, ...opt(retryAfterMs) };
   }
   const e = err as { code?: string; message?: string };
-  return { class: 'network', canRetry: true, message: `${e.code ?? 'network error'}: ${e.message ?? String(err)}` };
+  return {
+    class: 'network',
+    canRetry: true,
+    message: `${e.code ?? 'network error'}: ${e.message ?? String(err)}`,
+  };
 }
 
 function opt(retryAfterMs: number | undefined): { retryAfterMs?: number } {
@@ -64,7 +68,12 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
 }
 
 /** Exponential backoff with full jitter on the upper half: 1 s, 2 s, 4 s ... capped. */
-export function backoffMs(attempt: number, baseMs = 1000, capMs = 30_000, random: () => number = Math.random): number {
+export function backoffMs(
+  attempt: number,
+  baseMs = 1000,
+  capMs = 30_000,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }

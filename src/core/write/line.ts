@@ -57,7 +57,8 @@ export function toLine(p: PointData): string {
     if (v === undefined) continue;
     let enc: string;
     if (typeof v === 'number') {
-      if (!Number.isFinite(v)) throw new InvalidPointError(`field ${k} of ${p.measurement} is not finite (${v})`);
+      if (!Number.isFinite(v))
+        throw new InvalidPointError(`field ${k} of ${p.measurement} is not finite (${v})`);
       enc = String(v);
     } else if (typeof v === 'bigint') enc = `${v}i`;
     else if (typeof v === 'string') enc = `"${escString(v)}"`;

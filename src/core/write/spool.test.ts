@@ -18,7 +18,16 @@ afterEach(() => {
 
 function spool(dir: string, maxBytes = 10 * 1024 * 1024, segmentBytes?: number) {
   const metrics = createServiceRegistry('t', { defaultMetrics: false });
-  return { s: new DiskSpool({ dir, maxBytes, syncIntervalMs: 10_000, metrics, ...(segmentBytes ? { segmentBytes } : {}) }), metrics };
+  return {
+    s: new DiskSpool({
+      dir,
+      maxBytes,
+      syncIntervalMs: 10_000,
+      metrics,
+      ...(segmentBytes ? { segmentBytes } : {}),
+    }),
+    metrics,
+  };
 }
 
 async function collect(s: DiskSpool): Promise<Array<[BucketRole, string[]]>> {
@@ -92,12 +101,17 @@ describe('DiskSpool', () => {
     const a = spool(dir).s;
     await a.append('main', ['ok v=1 1']);
     await a.close();
-    const seg = join(dir, readdirSync(dir).find((f) => f.endsWith('.lp'))!);
+    const seg = join(
+      dir,
+      readdirSync(dir).find((f) => f.endsWith('.lp'))!,
+    );
     appendFileSync(seg, 'R main 500 3 deadbeef\npartial li');
     const { s: b, metrics } = spool(dir);
     expect(b.pendingLines()).toBe(1);
     expect(await collect(b)).toEqual([['main', ['ok v=1 1']]]);
-    expect(await metrics.registry.metrics()).toMatch(/cryptocrawler_spool_corrupt_records_total\{service="t"\} 1/);
+    expect(await metrics.registry.metrics()).toMatch(
+      /cryptocrawler_spool_corrupt_records_total\{service="t"\} 1/,
+    );
     await b.close();
   });
 

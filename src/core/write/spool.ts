@@ -73,7 +73,10 @@ export class DiskSpool implements WriteSpool {
     this.m = {
       dropped: r.counter('points_dropped_total', 'Points given up on, by reason.', ['reason']),
       bytes: r.gauge('spool_bytes', 'Bytes held in the disk spool.'),
-      corrupt: r.counter('spool_corrupt_records_total', 'Spool records found torn or corrupt at start and cut off.'),
+      corrupt: r.counter(
+        'spool_corrupt_records_total',
+        'Spool records found torn or corrupt at start and cut off.',
+      ),
       spooled: r.counter('spool_appended_lines_total', 'Lines written to the disk spool.'),
       replayed: r.counter('spool_replayed_lines_total', 'Lines replayed from the disk spool to InfluxDB.'),
     };
@@ -96,7 +99,9 @@ export class DiskSpool implements WriteSpool {
     if (this.closed) throw new Error('spool is closed');
     if (lines.length === 0) return;
     const payload = Buffer.from(lines.join('\n'), 'utf8');
-    const header = Buffer.from(`R ${bucket} ${payload.length} ${lines.length} ${crc32(payload).toString(16)}\n`);
+    const header = Buffer.from(
+      `R ${bucket} ${payload.length} ${lines.length} ${crc32(payload).toString(16)}\n`,
+    );
     const size = header.length + payload.length + 1;
     if (size > this.o.maxBytes) {
       this.m.dropped.inc({ reason: 'spool_full' }, lines.length);
@@ -247,7 +252,8 @@ export class DiskSpool implements WriteSpool {
         closeSync(fd);
       }
       let acked = 0;
-      if (existsSync(this.ackPath(seq))) acked = Math.min(records.length, Number(readFileSync(this.ackPath(seq), 'utf8')) || 0);
+      if (existsSync(this.ackPath(seq)))
+        acked = Math.min(records.length, Number(readFileSync(this.ackPath(seq), 'utf8')) || 0);
       const seg: Segment = {
         seq,
         bytes: statSync(this.segPath(seq)).size,

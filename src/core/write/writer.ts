@@ -97,15 +97,26 @@ export class InfluxWriter implements PointWriter {
     this.log = (opts.log ?? silentLogger).child({ component: 'writer' });
     this.now = opts.now ?? Date.now;
     this.random = opts.random ?? Math.random;
-    this.client = new InfluxDB({ url: opts.url, token: opts.token, timeout: opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS });
+    this.client = new InfluxDB({
+      url: opts.url,
+      token: opts.token,
+      timeout: opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    });
     const reg = opts.metrics;
     this.m = {
       written: reg.counter('points_written_total', 'Points confirmed written to InfluxDB.', ['bucket']),
       errors: reg.counter('write_errors_total', 'Failed write requests, by error class.', ['class']),
       dropped: reg.counter('points_dropped_total', 'Points given up on, by reason.', ['reason']),
       retries: reg.counter('write_retries_total', 'Write requests retried.'),
-      buffer: reg.gauge('write_buffer_lines', 'Lines accepted but not yet written (memory), by where they wait.', ['where']),
-      lastSuccess: reg.gauge('write_last_success_timestamp_seconds', 'Unix time of the last successful write.'),
+      buffer: reg.gauge(
+        'write_buffer_lines',
+        'Lines accepted but not yet written (memory), by where they wait.',
+        ['where'],
+      ),
+      lastSuccess: reg.gauge(
+        'write_last_success_timestamp_seconds',
+        'Unix time of the last successful write.',
+      ),
     };
     this.m.buffer.set({ where: 'memory' }, 0);
     this.m.buffer.set({ where: 'spool' }, 0);
@@ -171,7 +182,12 @@ export class InfluxWriter implements PointWriter {
     while (this.queue.length > 0 || this.replaying || (this.o.spool?.pendingLines() ?? 0) > 0) {
       if (this.now() >= deadline) return false;
       await this.runRetries();
-      if (this.queue.length === 0 && !this.replaying && this.now() >= this.nextReplayAt && (this.o.spool?.pendingLines() ?? 0) > 0)
+      if (
+        this.queue.length === 0 &&
+        !this.replaying &&
+        this.now() >= this.nextReplayAt &&
+        (this.o.spool?.pendingLines() ?? 0) > 0
+      )
         await this.replaySpool();
       if (this.queue.length > 0 || this.replaying || (this.o.spool?.pendingLines() ?? 0) > 0) await sleep(50);
     }
@@ -225,7 +241,10 @@ export class InfluxWriter implements PointWriter {
     this.lastFailed = true;
     if (err.class === 'rejected') {
       this.m.dropped.inc({ reason: 'rejected' }, lines.length);
-      this.log.warn({ lines: lines.length, status: err.status, error: err.message }, 'InfluxDB rejected a batch; dropped');
+      this.log.warn(
+        { lines: lines.length, status: err.status, error: err.message },
+        'InfluxDB rejected a batch; dropped',
+      );
       this.updateGauge();
       return;
     }
@@ -237,14 +256,24 @@ export class InfluxWriter implements PointWriter {
       }
       const half = Math.ceil(lines.length / 2);
       // Halves go to the front, so the order of lines is kept.
-      this.enqueue({ bucket, lines: lines.slice(half), attempt, firstFailureAt, notBefore: this.now() }, true);
-      this.enqueue({ bucket, lines: lines.slice(0, half), attempt, firstFailureAt, notBefore: this.now() }, true);
+      this.enqueue(
+        { bucket, lines: lines.slice(half), attempt, firstFailureAt, notBefore: this.now() },
+        true,
+      );
+      this.enqueue(
+        { bucket, lines: lines.slice(0, half), attempt, firstFailureAt, notBefore: this.now() },
+        true,
+      );
       this.schedule();
       return;
     }
     if (this.o.spool) {
       const delay = err.retryAfterMs ?? backoffMs(attempt, 500, REPLAY_BACKOFF_CAP_MS, this.random);
-      if (attempt === 1) this.log.warn({ class: err.class, error: err.message, lines: lines.length }, 'write failed; spooled to disk');
+      if (attempt === 1)
+        this.log.warn(
+          { class: err.class, error: err.message, lines: lines.length },
+          'write failed; spooled to disk',
+        );
       this.nextReplayAt = Math.max(this.nextReplayAt, this.now() + delay);
       await this.overflow(bucket, lines, 'spool_error');
       return;
@@ -255,8 +284,14 @@ export class InfluxWriter implements PointWriter {
     }
     const delay = err.retryAfterMs ?? backoffMs(attempt, 1000, 30_000, this.random);
     if (attempt === 1)
-      this.log.warn({ class: err.class, error: err.message, retryInMs: delay, lines: lines.length }, 'write failed; will retry');
-    this.enqueue({ bucket, lines, attempt: attempt + 1, firstFailureAt, notBefore: this.now() + delay }, false);
+      this.log.warn(
+        { class: err.class, error: err.message, retryInMs: delay, lines: lines.length },
+        'write failed; will retry',
+      );
+    this.enqueue(
+      { bucket, lines, attempt: attempt + 1, firstFailureAt, notBefore: this.now() + delay },
+      false,
+    );
     this.schedule();
   }
 
@@ -284,7 +319,10 @@ export class InfluxWriter implements PointWriter {
       }
     }
     this.m.dropped.inc({ reason }, lines.length);
-    this.log.error({ lines: lines.length, reason }, 'points dropped: InfluxDB unavailable and no room to keep them');
+    this.log.error(
+      { lines: lines.length, reason },
+      'points dropped: InfluxDB unavailable and no room to keep them',
+    );
     this.updateGauge();
   }
 
@@ -315,7 +353,13 @@ export class InfluxWriter implements PointWriter {
         } catch (error) {
           this.queue.shift();
           this.queuedLines -= head.lines.length;
-          await this.handleFailure(head.bucket, head.lines, classifyWriteError(error, this.now()), head.attempt, head.firstFailureAt);
+          await this.handleFailure(
+            head.bucket,
+            head.lines,
+            classifyWriteError(error, this.now()),
+            head.attempt,
+            head.firstFailureAt,
+          );
         }
       }
     } finally {
@@ -344,7 +388,8 @@ export class InfluxWriter implements PointWriter {
       this.lastFailed = true;
       this.replayAttempt++;
       this.nextReplayAt =
-        this.now() + (err.retryAfterMs ?? backoffMs(this.replayAttempt, 500, REPLAY_BACKOFF_CAP_MS, this.random));
+        this.now() +
+        (err.retryAfterMs ?? backoffMs(this.replayAttempt, 500, REPLAY_BACKOFF_CAP_MS, this.random));
     } finally {
       this.replaying = false;
       this.updateGauge();
