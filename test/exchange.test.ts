@@ -9,10 +9,11 @@ import { coinbaseConfigSchema, type CoinbaseConfig } from '../collectors/prices/
 import { CoinbaseSource } from '../collectors/prices/exchange/source.ts';
 import { buildSourceContext } from '../src/collector/context.ts';
 import { parseConfig } from '../src/core/config/load.ts';
-import { createServiceRegistry, type ServiceRegistry } from '../src/core/metrics/registry.ts';
+import { createServiceRegistry } from '../src/core/metrics/registry.ts';
 import type { InfluxWriter } from '../src/core/write/writer.ts';
 import { FakeCoinbase } from './fakes/exchange.ts';
 import { freshBuckets, queryRows, testWriter } from './helpers/influx.ts';
+import { metric, waitFor } from './helpers/metrics.ts';
 
 let fake: FakeCoinbase;
 let url: string;
@@ -49,34 +50,13 @@ function makeSource(over: Partial<CoinbaseConfig> = {}) {
   return { source: new CoinbaseSource(ctx, cfg), metrics };
 }
 
-async function metric(
-  m: ServiceRegistry,
-  name: string,
-  labels: Record<string, string> = {},
-): Promise<number> {
-  const met = m.registry.getSingleMetric(`cryptocrawler_${name}`);
-  if (!met) return 0;
-  const v = await met.get();
-  return v.values
-    .filter((x) => Object.entries(labels).every(([k, l]) => (x.labels as Record<string, unknown>)[k] === l))
-    .reduce((s, x) => s + x.value, 0);
-}
-
-async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('coinbase source', () => {
   it('subscribes to ticker and heartbeat, writes one point per product per second (last wins), counts bad messages', async () => {
     const { source, metrics } = makeSource();
     await source.start();
-    await waitFor(() => source.state() === 'running', 5000);
+    await waitFor('the condition', () => source.state() === 'running', 5000);
     expect(fake.subscribeMessages.at(-1)).toEqual({
       type: 'subscribe',
       product_ids: ['BTC-USD', 'ETH-USD'],
@@ -95,6 +75,7 @@ describe('coinbase source', () => {
     fake.sendRaw('{"type":"ticker","product_id":"BTC-USD","price":"98');
     fake.sendRaw('<html>502</html>');
     await waitFor(
+      'the condition',
       async () => (await metric(metrics, 'price_points_total', { source: 'coinbase' })) === 3,
       5000,
     );
@@ -140,26 +121,28 @@ describe('coinbase source', () => {
   it('reconnects when heartbeats stop, and after the server drops the connection', async () => {
     const { source, metrics } = makeSource({ heartbeatTimeoutSeconds: 2 });
     await source.start();
-    await waitFor(() => source.state() === 'running', 5000);
+    await waitFor('the condition', () => source.state() === 'running', 5000);
     const conns = fake.clients.length;
     fake.silent = true;
     const t0 = Date.now();
     await waitFor(
+      'the condition',
       async () => (await metric(metrics, 'stream_reconnects_total', { reason: 'heartbeat_timeout' })) >= 1,
       6000,
     );
     const detectedMs = Date.now() - t0;
     fake.silent = false;
-    await waitFor(() => source.state() === 'running' && fake.clients.length > conns, 5000);
+    await waitFor('the condition', () => source.state() === 'running' && fake.clients.length > conns, 5000);
     expect(detectedMs).toBeGreaterThanOrEqual(1900);
     expect(detectedMs).toBeLessThan(3500);
 
     fake.dropAll();
     await waitFor(
+      'the condition',
       async () => (await metric(metrics, 'stream_reconnects_total', { reason: 'closed' })) >= 1,
       3000,
     );
-    await waitFor(() => source.state() === 'running', 5000);
+    await waitFor('the condition', () => source.state() === 'running', 5000);
     expect(fake.subscribed()).toHaveLength(1);
     await source.stop();
     await sleep(100);
@@ -172,6 +155,7 @@ describe('coinbase source', () => {
     const { source, metrics } = makeSource({ maxConnectionLifetimeSeconds: 1 });
     await source.start();
     await waitFor(
+      'the condition',
       async () => (await metric(metrics, 'stream_reconnects_total', { reason: 'lifetime' })) >= 2,
       8000,
     );

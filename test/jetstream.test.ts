@@ -22,6 +22,7 @@ import {
   type JetstreamEvent,
 } from './fakes/jetstream.ts';
 import { freshBuckets, queryRows, testWriter } from './helpers/influx.ts';
+import { metric, waitFor } from './helpers/metrics.ts';
 
 const TOPICS = `
 topics:
@@ -71,30 +72,6 @@ function makeSource(
   });
   running.push(source);
   return { source, metrics, ctx };
-}
-
-async function metric(
-  m: ServiceRegistry,
-  name: string,
-  labels: Record<string, string> = {},
-): Promise<number> {
-  const got = await m.registry.getSingleMetric(`cryptocrawler_${name}`)?.get();
-  return (got?.values ?? [])
-    .filter((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val))
-    .reduce((a, v) => a + v.value, 0);
-}
-
-async function waitFor(
-  what: string,
-  cond: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
 let rk = 0;

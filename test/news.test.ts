@@ -10,10 +10,11 @@ import { RssSource } from '../collectors/news/rss/source.ts';
 import { scoreHeadline } from '../collectors/social/sentiment/index.ts';
 import { buildSourceContext } from '../src/collector/context.ts';
 import { parseConfig } from '../src/core/config/load.ts';
-import { createServiceRegistry, type ServiceRegistry } from '../src/core/metrics/registry.ts';
+import { createServiceRegistry } from '../src/core/metrics/registry.ts';
 import type { InfluxWriter } from '../src/core/write/writer.ts';
 import { FakeFeeds, atomDocument, rssDocument } from './fakes/rss.ts';
 import { freshBuckets, queryRows, testWriter } from './helpers/influx.ts';
+import { metric } from './helpers/metrics.ts';
 
 let fake: FakeFeeds;
 let base: string;
@@ -43,19 +44,6 @@ function makeSource(feeds: RssConfig['feeds'], stateDir: string) {
   });
   const cfg = rssConfigSchema.parse({ enabled: true, feeds, pollIntervalSeconds: 3600 });
   return { source: new RssSource(ctx, cfg), metrics };
-}
-
-async function metric(
-  m: ServiceRegistry,
-  name: string,
-  labels: Record<string, string> = {},
-): Promise<number> {
-  const met = m.registry.getSingleMetric(`cryptocrawler_${name}`);
-  if (!met) return 0;
-  const v = await met.get();
-  return v.values
-    .filter((x) => Object.entries(labels).every(([k, l]) => (x.labels as Record<string, unknown>)[k] === l))
-    .reduce((s, x) => s + x.value, 0);
 }
 
 type NewsRow = {

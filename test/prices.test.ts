@@ -12,10 +12,11 @@ import {
 import { CryptoCompareSource } from '../collectors/prices/cryptocompare/source.ts';
 import { buildSourceContext } from '../src/collector/context.ts';
 import { parseConfig, type Config } from '../src/core/config/load.ts';
-import { createServiceRegistry, type ServiceRegistry } from '../src/core/metrics/registry.ts';
+import { createServiceRegistry } from '../src/core/metrics/registry.ts';
 import type { InfluxWriter } from '../src/core/write/writer.ts';
 import { FakeCryptoCompare, RATE_LIMIT_BODY, errorBody } from './fakes/cryptocompare.ts';
 import { freshBuckets, influxEnv, queryRows, testWriter } from './helpers/influx.ts';
+import { metric, waitFor } from './helpers/metrics.ts';
 
 let fake: FakeCryptoCompare;
 let buckets: { main: string; raw: string };
@@ -66,27 +67,6 @@ function makeSource(
   return { source, metrics, logs };
 }
 
-async function metric(
-  m: ServiceRegistry,
-  name: string,
-  labels: Record<string, string> = {},
-): Promise<number> {
-  const met = m.registry.getSingleMetric(`cryptocrawler_${name}`);
-  if (!met) return 0;
-  const v = await met.get();
-  return v.values
-    .filter((x) => Object.entries(labels).every(([k, l]) => (x.labels as Record<string, unknown>)[k] === l))
-    .reduce((s, x) => s + x.value, 0);
-}
-
-async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 async function pricePoints(
   filter = 'true',
 ): Promise<Array<{ symbol: string; quote: string; _value: number; _time: string }>> {
@@ -104,7 +84,7 @@ describe('cryptocompare source', () => {
       { env: { CRYPTOCOMPARE_API_KEY: 'test-api-key-0123' } },
     );
     await source.start();
-    await waitFor(() => fake.count('pricemulti') - before >= 3, 10_000);
+    await waitFor('the condition', () => fake.count('pricemulti') - before >= 3, 10_000);
     await source.stop();
     const polls = fake.count('pricemulti') - before;
     const req = fake.requests.filter((r) => r.path === '/data/pricemulti').at(-1)!;
@@ -209,7 +189,7 @@ describe('cryptocompare source', () => {
       const before = fake.count('pricemulti');
       const { source, metrics } = makeSource({ schedule: '* * * * * *' });
       await source.start();
-      await waitFor(() => fake.count('pricemulti') - before >= 1, 5000);
+      await waitFor('the condition', () => fake.count('pricemulti') - before >= 1, 5000);
       await new Promise((r) => setTimeout(r, 3000));
       await source.stop();
       const calls = fake.count('pricemulti') - before;

@@ -14,6 +14,7 @@ import { parseConfig } from '../src/core/config/load.ts';
 import { createServiceRegistry, type ServiceRegistry } from '../src/core/metrics/registry.ts';
 import type { InfluxWriter } from '../src/core/write/writer.ts';
 import { freshBuckets, queryRows, testWriter } from './helpers/influx.ts';
+import { metric } from './helpers/metrics.ts';
 
 const CONFIG = `
 influx: {url: "http://127.0.0.1:1", org: o, buckets: {}}
@@ -82,17 +83,6 @@ async function run(
   expect(source.state()).toBe('stopped');
   await to.flush();
   return { summary, metrics };
-}
-
-async function metric(
-  m: ServiceRegistry,
-  name: string,
-  labels: Record<string, string> = {},
-): Promise<number> {
-  const got = await m.registry.getSingleMetric(`cryptocrawler_${name}`)?.get();
-  return (got?.values ?? [])
-    .filter((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val))
-    .reduce((a, v) => a + v.value, 0);
 }
 
 /** Post points per topic with ids of this prefix, and the sum of `social` counts per topic. */

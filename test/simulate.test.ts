@@ -15,6 +15,7 @@ import { parseConfig, type Config } from '../src/core/config/load.ts';
 import { createServiceRegistry, type ServiceRegistry } from '../src/core/metrics/registry.ts';
 import type { InfluxWriter } from '../src/core/write/writer.ts';
 import { freshBuckets, queryRows, testWriter } from './helpers/influx.ts';
+import { metric } from './helpers/metrics.ts';
 
 const CONFIG = `
 influx: {url: "http://127.0.0.1:1", org: o, buckets: {}}
@@ -68,17 +69,6 @@ function makeSource(
   });
   const source = simulateSource.create(ctx, cfg.sources.simulate as never) as SimulateSource;
   return { source, metrics, cfg };
-}
-
-async function metric(
-  m: ServiceRegistry,
-  name: string,
-  labels: Record<string, string> = {},
-): Promise<number> {
-  const got = await m.registry.getSingleMetric(`cryptocrawler_${name}`)?.get();
-  return (got?.values ?? [])
-    .filter((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val))
-    .reduce((a, v) => a + v.value, 0);
 }
 
 /** Post points per topic in the raw bucket over [startMs, stopMs). */

@@ -18,6 +18,7 @@ import { createServiceRegistry, type ServiceRegistry } from '../src/core/metrics
 import type { InfluxWriter } from '../src/core/write/writer.ts';
 import { FakeXServer, type FakeTweet } from './fakes/x-stream.ts';
 import { freshBuckets, queryRows, testWriter } from './helpers/influx.ts';
+import { metric, waitFor } from './helpers/metrics.ts';
 
 const TOKEN = 'fake-x-bearer-token-0123456789';
 const TOPICS = `
@@ -67,30 +68,6 @@ function makeSource(
   const source = new XStreamSource(ctx, cfg, { timing, env: { X_BEARER_TOKEN: TOKEN } });
   running.push(source);
   return { source, metrics, ctx };
-}
-
-async function metric(
-  m: ServiceRegistry,
-  name: string,
-  labels: Record<string, string> = {},
-): Promise<number> {
-  const got = await m.registry.getSingleMetric(`cryptocrawler_${name}`)?.get();
-  return (got?.values ?? [])
-    .filter((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val))
-    .reduce((a, v) => a + v.value, 0);
-}
-
-async function waitFor(
-  what: string,
-  cond: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
 function tweet(id: string, text: string, extra: Partial<FakeTweet> = {}): FakeTweet {

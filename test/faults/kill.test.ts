@@ -4,50 +4,41 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/influx/local-server.ts';
 import {
   metricValue,
-  ownInfluxWithSimulate,
+  ownInfluxPerTest,
   receivedByTopic,
   sleep,
   storedCounts,
   sumMap,
-  type OwnInflux,
 } from '../helpers/collector-env.ts';
 
 const POSTS_PER_SECOND = 250;
-let env: OwnInflux;
-const envs: OwnInflux[] = [];
+const own = ownInfluxPerTest(POSTS_PER_SECOND);
 const children: ChildProcess[] = [];
-
-beforeEach(async () => {
-  env = await ownInfluxWithSimulate({
-    postsPerSecond: POSTS_PER_SECOND,
-    historyHours: 0,
-    anomaliesPerDay: 0,
-  });
-  envs.push(env);
-});
-afterAll(async () => {
+afterAll(() => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-  for (const e of envs) await e.server.stop();
 });
 
 async function spawnCollector(
   port: number,
 ): Promise<{ child: ChildProcess; output: () => string; metrics: () => Promise<string> }> {
-  const cfg = yaml.load(env.yaml) as { services: { collector: { port: number } }; log: { level: string } };
+  const cfg = yaml.load(own.env.yaml) as {
+    services: { collector: { port: number } };
+    log: { level: string };
+  };
   cfg.services.collector.port = port;
   cfg.log.level = 'info';
-  const file = join(env.work, 'config.yaml');
+  const file = join(own.env.work, 'config.yaml');
   writeFileSync(file, yaml.dump(cfg));
   let out = '';
   const child = spawn(
     process.execPath,
     ['bin/cryptocrawler.js', '-c', file, 'collect', '--sources', 'simulate'],
     {
-      env: { ...process.env, INFLUX_COLLECTOR_TOKEN: env.setup.tokens.collector, LOG_LEVEL: 'info' },
+      env: { ...process.env, INFLUX_COLLECTOR_TOKEN: own.env.setup.tokens.collector, LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -84,7 +75,7 @@ describe('collector process faults', () => {
     const accepted = Number(summary![1]);
     expect(Number(summary![2])).toBe(0);
     expect(Number(summary![3])).toBe(0);
-    const stored = await storedCounts(env, Date.now() + 60_000);
+    const stored = await storedCounts(own.env, Date.now() + 60_000);
     expect(accepted).toBeGreaterThan(POSTS_PER_SECOND * 5);
     expect(sumMap(stored.posts)).toBe(accepted);
     expect(sumMap(stored.rollups)).toBe(accepted);
@@ -94,7 +85,7 @@ describe('collector process faults', () => {
     const port = await freePort();
     const p = await spawnCollector(port);
     await sleep(4_000);
-    await env.server.pause();
+    await own.env.server.pause();
     await sleep(4_000);
     // Follow the accepted count closely, then kill right after a reading.
     let last = '';
@@ -111,7 +102,7 @@ describe('collector process faults', () => {
     const spooledBefore = metricValue(last, 'spool_appended_lines_total');
     expect(spooledBefore).toBeGreaterThan(0);
 
-    await env.server.resume();
+    await own.env.server.resume();
     const q = await spawnCollector(port); // drains the spool left behind
     for (let i = 0; i < 600; i++) {
       const m = await q.metrics();
@@ -121,9 +112,9 @@ describe('collector process faults', () => {
     q.child.kill('SIGTERM');
     expect(await exited(q.child)).toBe(0);
 
-    const stored = sumMap((await storedCounts(env, killedAt)).posts);
+    const stored = sumMap((await storedCounts(own.env, killedAt)).posts);
     const lost = Math.max(0, accepted - stored);
-    const syncMs = env.config.influx.spool.syncIntervalMs;
+    const syncMs = own.env.config.influx.spool.syncIntervalMs;
     const topicsPerPost =
       accepted / Math.max(1, metricValue(last, 'simulate_posts_generated_total') || accepted);
     // The bound: one sync interval of posts (plus the reading's 20 ms), per topic a post was routed to.

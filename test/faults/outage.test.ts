@@ -3,7 +3,7 @@
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startCollector, type Collector } from '../../src/collector/service.ts';
 import { createServiceRegistry } from '../../src/core/metrics/registry.ts';
 import { DiskSpool } from '../../src/core/write/spool.ts';
@@ -11,36 +11,22 @@ import { InfluxWriter } from '../../src/core/write/writer.ts';
 import {
   FAULT_SCALE,
   metricValue,
-  ownInfluxWithSimulate,
+  ownInfluxPerTest,
   receivedByTopic,
   sleep,
   storedCounts,
   sumMap,
-  type OwnInflux,
 } from '../helpers/collector-env.ts';
 
 const POSTS_PER_SECOND = 250;
 // Each test gets its own influxd: two collector instances with separate state must never share a
 // rollup minute in one bucket (in production one collector runs each source).
-let env: OwnInflux;
-const envs: OwnInflux[] = [];
-
-beforeEach(async () => {
-  env = await ownInfluxWithSimulate({
-    postsPerSecond: POSTS_PER_SECOND,
-    historyHours: 0,
-    anomaliesPerDay: 0,
-  });
-  envs.push(env);
-});
-afterAll(async () => {
-  for (const e of envs) await e.server.stop();
-});
+const own = ownInfluxPerTest(POSTS_PER_SECOND);
 
 async function start(dataDir: string): Promise<Collector> {
   return startCollector({
-    config: env.config,
-    token: env.setup.tokens.collector,
+    config: own.env.config,
+    token: own.env.setup.tokens.collector,
     sources: ['simulate'],
     port: null,
     dataDir,
@@ -62,10 +48,10 @@ describe('InfluxDB outages', () => {
       const dir = mkdtempSync(join(tmpdir(), 'outage-a-'));
       const c = await start(dir);
       await sleep(5_000);
-      await env.server.pause();
+      await own.env.server.pause();
       await sleep(60_000 * FAULT_SCALE);
       const spooled = metricValue(await c.ctx.metrics.registry.metrics(), 'spool_appended_lines_total');
-      await env.server.resume();
+      await own.env.server.resume();
       await sleep(5_000);
       await c.stop();
       const text = await c.ctx.metrics.registry.metrics();
@@ -75,7 +61,7 @@ describe('InfluxDB outages', () => {
       await waitDrained(replayer, 60_000);
       await replayer.stop();
 
-      const stored = await storedCounts(env, Date.now() + 60_000);
+      const stored = await storedCounts(own.env, Date.now() + 60_000);
       expect(spooled).toBeGreaterThan(POSTS_PER_SECOND * 30 * FAULT_SCALE);
       expect(sumMap(accepted)).toBeGreaterThan(POSTS_PER_SECOND * 60 * FAULT_SCALE);
       expect(metricValue(text, 'points_dropped_total')).toBe(0);
@@ -93,7 +79,7 @@ describe('InfluxDB outages', () => {
     `a ${10 * FAULT_SCALE}-minute outage with a collector restart in the middle loses nothing; replaying the spool twice changes no count`,
     async () => {
       const dir = mkdtempSync(join(tmpdir(), 'outage-b-'));
-      await env.server.pause();
+      await own.env.server.pause();
       const half = 300_000 * FAULT_SCALE;
       const a = await start(dir);
       await sleep(half);
@@ -106,7 +92,7 @@ describe('InfluxDB outages', () => {
       const copy = mkdtempSync(join(tmpdir(), 'outage-b-copy-'));
       await b.writer.flush();
       cpSync(join(dir, 'spool'), copy, { recursive: true });
-      await env.server.resume();
+      await own.env.server.resume();
       await waitDrained(b, 120_000);
       await b.stop();
       const last = await start(dir); // whatever b's stop spooled
@@ -119,7 +105,7 @@ describe('InfluxDB outages', () => {
         for (const [t, n] of m) total.set(t, (total.get(t) ?? 0) + n);
       expect(sumMap(acceptedA)).toBeGreaterThan(POSTS_PER_SECOND * 200 * FAULT_SCALE);
 
-      const stored = await storedCounts(env, Date.now() + 60_000);
+      const stored = await storedCounts(own.env, Date.now() + 60_000);
       expectEqualMaps(stored.posts, total);
       expectEqualMaps(stored.rollups, total);
 
@@ -127,23 +113,26 @@ describe('InfluxDB outages', () => {
       const metrics = createServiceRegistry('replay', { defaultMetrics: false });
       const spool = new DiskSpool({
         dir: copy,
-        maxBytes: env.config.influx.spool.maxBytes,
+        maxBytes: own.env.config.influx.spool.maxBytes,
         syncIntervalMs: 1000,
         metrics,
       });
       expect(spool.pendingLines()).toBeGreaterThan(0);
       const w = new InfluxWriter({
-        url: env.server.url,
-        token: env.setup.tokens.collector,
-        org: env.config.influx.org,
-        buckets: { raw: env.config.influx.buckets.raw.name, main: env.config.influx.buckets.main.name },
-        ...env.config.influx.write,
+        url: own.env.server.url,
+        token: own.env.setup.tokens.collector,
+        org: own.env.config.influx.org,
+        buckets: {
+          raw: own.env.config.influx.buckets.raw.name,
+          main: own.env.config.influx.buckets.main.name,
+        },
+        ...own.env.config.influx.write,
         metrics,
         spool,
       });
       expect(await w.drain(120_000)).toBe(true);
       await w.close();
-      const again = await storedCounts(env, Date.now() + 60_000);
+      const again = await storedCounts(own.env, Date.now() + 60_000);
       expectEqualMaps(again.posts, stored.posts);
       expectEqualMaps(again.rollups, stored.rollups);
     },

@@ -9,6 +9,7 @@ import { parseConfig, type Config } from '../../src/core/config/load.ts';
 import { startLocalInfluxd, type LocalInfluxd } from '../../src/influx/local-server.ts';
 import { setupInflux, setupOptionsFromConfig, type SetupResult } from '../../src/influx/setup.ts';
 import { InfluxDB } from '@influxdata/influxdb-client';
+import { afterAll, beforeEach } from 'vitest';
 import { influxEnv } from './influx.ts';
 
 export interface OwnInflux {
@@ -104,3 +105,21 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 
 /** Fault tests run at full length by default; CRYPTOCRAWLER_FAULT_SCALE=0.1 shortens them for local runs. */
 export const FAULT_SCALE = Number(process.env.CRYPTOCRAWLER_FAULT_SCALE ?? '1');
+
+/**
+ * Gives each test of a file its own influxd with the simulate source at `postsPerSecond` and no
+ * history: two collector instances with separate state must never share a rollup minute in one bucket
+ * (in production one collector runs each source). All are stopped after the file.
+ */
+export function ownInfluxPerTest(postsPerSecond: number): { env: OwnInflux } {
+  const holder = {} as { env: OwnInflux };
+  const all: OwnInflux[] = [];
+  beforeEach(async () => {
+    holder.env = await ownInfluxWithSimulate({ postsPerSecond, historyHours: 0, anomaliesPerDay: 0 });
+    all.push(holder.env);
+  });
+  afterAll(async () => {
+    for (const e of all) await e.server.stop();
+  });
+  return holder;
+}

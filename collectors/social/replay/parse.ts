@@ -28,13 +28,20 @@ export function decodeRecord(bytes: Uint8Array): string | undefined {
   return text.endsWith('\r') ? text.slice(0, -1) : text;
 }
 
+/** The latest time a JavaScript Date can hold, in ms since the epoch. */
+const MAX_DATE_MS = 8.64e15;
+
 /**
  * Epoch ms from a recorded time: ISO 8601 text, or a number (or digit string) in seconds or
  * milliseconds. Numbers below 1e11 are seconds: 1e11 s is the year 5138, 1e11 ms is 1973.
  */
 export function parseTimeMs(v: unknown): number | undefined {
-  if (typeof v === 'number')
-    return Number.isFinite(v) && v > 0 ? (v < 1e11 ? Math.round(v * 1000) : Math.round(v)) : undefined;
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v) || v <= 0) return undefined;
+    // Rounding can reach 0 (5e-324 s), and a number beyond the Date range is no time at all.
+    const ms = Math.round(v < 1e11 ? v * 1000 : v);
+    return ms > 0 && ms <= MAX_DATE_MS ? ms : undefined;
+  }
   if (typeof v !== 'string' || v.trim() === '') return undefined;
   const s = v.trim();
   if (/^\d+(\.\d+)?$/.test(s)) return parseTimeMs(Number(s));

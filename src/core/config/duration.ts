@@ -8,7 +8,9 @@ const DURATION = /^(\d+)(s|m|h|d|w)$/;
 export function parseDurationSeconds(text: string): number | undefined {
   const m = DURATION.exec(text.trim());
   if (!m) return undefined;
-  return Number(m[1]) * UNIT_SECONDS[m[2]!]!;
+  const seconds = Number(m[1]) * UNIT_SECONDS[m[2]!]!;
+  // Enough digits make Infinity (or an inexact number): not a duration anyone can use.
+  return Number.isSafeInteger(seconds) ? seconds : undefined;
 }
 
 /** Formats seconds back into the shortest exact unit: 21600 -> "6h". Used for tag values. */

@@ -29,18 +29,56 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
   for (const part of path) {
     if (typeof part === 'number') out += `[${part}]`;
+    // A blank key, or one with edge spaces or control characters, would be invisible in a message.
+    else if (
+      typeof part === 'string' &&
+      (part.trim() !== part || part === '' || /[\u0000-\u001f]/.test(part))
+    )
+      out += `[${JSON.stringify(part)}]`;
     else out += out ? `.${String(part)}` : String(part);
   }
   return out || '(top level)';
 }
 
+const RENDER_MAX_CHARS = 80;
+
+/**
+ * The value as JSON, cut at 80 characters. Written out by hand and stopped at the limit: YAML aliases
+ * can build cyclic values and values of 10^8 elements from a few lines, which JSON.stringify would
+ * reject or take minutes (and all memory) to print in full.
+ */
 export function renderValue(v: unknown): string {
   if (v === undefined) return '(missing)';
-  let s: string;
-  try {
-    s = JSON.stringify(v) ?? String(v);
-  } catch {
-    s = String(v);
-  }
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  let s = '';
+  const open: unknown[] = [];
+  const put = (t: string): boolean => {
+    s += t;
+    return s.length <= RENDER_MAX_CHARS;
+  };
+  const walk = (x: unknown): boolean => {
+    if (x === null || typeof x !== 'object') {
+      let t: string | undefined;
+      try {
+        t = JSON.stringify(x);
+      } catch {
+        t = undefined; // a bigint
+      }
+      return put(t ?? String(x));
+    }
+    if (open.includes(x)) return put('(cycle)');
+    open.push(x);
+    const arr = Array.isArray(x);
+    let ok = put(arr ? '[' : '{');
+    const n = arr ? x.length : 0;
+    const keys = arr ? [] : Object.keys(x);
+    for (let i = 0; ok && i < (arr ? n : keys.length); i++) {
+      if (i > 0) ok = put(',');
+      if (ok && !arr) ok = put(`${JSON.stringify(keys[i])}:`);
+      if (ok) ok = walk(arr ? (x as unknown[])[i] : (x as Record<string, unknown>)[keys[i]!]);
+    }
+    open.pop();
+    return ok && put(arr ? ']' : '}');
+  };
+  walk(v);
+  return s.length > RENDER_MAX_CHARS ? `${s.slice(0, RENDER_MAX_CHARS - 3)}...` : s;
 }

@@ -68,7 +68,8 @@ export function parseConfig(text: string, sourceSchemas: SourceSchemas, file = D
     // The core schema already reported this key.
   } else {
     for (const [name, section] of Object.entries((rawSources ?? {}) as Record<string, unknown>)) {
-      const schema = sourceSchemas[name];
+      // Own keys only: `sources: {constructor: ...}` must not find Object.prototype.constructor.
+      const schema = Object.hasOwn(sourceSchemas, name) ? sourceSchemas[name] : undefined;
       if (!schema) {
         issues.push({
           key: `sources.${name}`,
