@@ -179,6 +179,10 @@ describe.each(LOOKBACKS)(
         reported += got.length;
         correct += got.filter((t) => near(t, times)).length;
       }
+      process.stderr.write(
+        `[anomalies, lookback ${lookback}] planted ${planted}, recalled ${recalled} (${(recalled / planted).toFixed(2)}), ` +
+          `reported ${reported}, correct ${correct} (precision ${(correct / reported).toFixed(2)})\n`,
+      );
       expect(planted).toBeGreaterThan(minPlanted);
       expect(recalled / planted).toBeGreaterThanOrEqual(0.9);
       expect(correct / reported).toBeGreaterThanOrEqual(0.8);

@@ -27,6 +27,8 @@ export function validatePost(
   const r = p as Partial<RawPost>;
   if (typeof r.id !== 'string' || r.id.length === 0 || r.id.length > MAX_ID_CHARS)
     return { ok: false, reason: 'missing_field' };
+  // A lone surrogate would be stored as U+FFFD, so two ids could land as one; no source sends either.
+  if (!isCleanId(r.id)) return { ok: false, reason: 'malformed' };
   if (typeof r.text !== 'string') return { ok: false, reason: 'missing_field' };
   if (typeof r.createdAtMs !== 'number' || !Number.isFinite(r.createdAtMs) || r.createdAtMs <= 0)
     return { ok: false, reason: 'missing_field' };
@@ -38,6 +40,7 @@ export function validatePost(
   if (opts.requireEnglish && lang !== 'en') return { ok: false, reason: 'not_english' };
   const text = cleanText(r.text);
   if (text.trim().length === 0) return { ok: false, reason: 'missing_field' };
+  const authorId = typeof r.authorId === 'string' ? r.authorId.slice(0, MAX_ID_CHARS) : '';
   return {
     ok: true,
     post: {
@@ -45,11 +48,15 @@ export function validatePost(
       text,
       createdAtMs: Math.floor(r.createdAtMs),
       lang,
-      ...(typeof r.authorId === 'string' && r.authorId
-        ? { authorId: r.authorId.slice(0, MAX_ID_CHARS) }
-        : {}),
+      ...(authorId && isCleanId(authorId) ? { authorId } : {}),
     },
   };
+}
+
+/** Valid UTF-16 (slicing can split a pair) without control characters. */
+function isCleanId(id: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return id.isWellFormed() && !/[\u0000-\u001f\u007f]/.test(id);
 }
 
 /** "en-US" -> "en"; no language reported -> "und" (undetermined, as X reports it). */

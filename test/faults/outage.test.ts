@@ -71,6 +71,10 @@ describe('InfluxDB outages', () => {
       for (const [t, n] of replayerAccepted) total.set(t, (total.get(t) ?? 0) + n);
       expectEqualMaps(stored.posts, total);
       expectEqualMaps(stored.rollups, total);
+      process.stderr.write(
+        `[outage ${60 * FAULT_SCALE} s] accepted ${sumMap(total)} post points, spooled ${spooled} lines during the outage, ` +
+          `stored ${sumMap(stored.posts)} posts and rollup counts summing to ${sumMap(stored.rollups)}; dropped 0\n`,
+      );
     },
     180_000 * Math.max(1, FAULT_SCALE),
   );
@@ -132,6 +136,10 @@ describe('InfluxDB outages', () => {
       });
       expect(await w.drain(120_000)).toBe(true);
       await w.close();
+      process.stderr.write(
+        `[outage ${600 * FAULT_SCALE} s + restart] accepted ${sumMap(total)} post points over two collector runs, ` +
+          `stored ${sumMap(stored.posts)} posts and rollup counts summing to ${sumMap(stored.rollups)}\n`,
+      );
       const again = await storedCounts(own.env, Date.now() + 60_000);
       expectEqualMaps(again.posts, stored.posts);
       expectEqualMaps(again.rollups, stored.rollups);

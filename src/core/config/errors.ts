@@ -32,6 +32,7 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
     // A blank key, or one with edge spaces or control characters, would be invisible in a message.
     else if (
       typeof part === 'string' &&
+      // eslint-disable-next-line no-control-regex
       (part.trim() !== part || part === '' || /[\u0000-\u001f]/.test(part))
     )
       out += `[${JSON.stringify(part)}]`;

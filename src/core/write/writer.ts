@@ -68,7 +68,10 @@ interface RetryEntry {
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+/** How long close() drains when a spool takes what is left (services: SIGTERM must end promptly). */
 export const DEFAULT_CLOSE_DRAIN_MS = 5_000;
+/** Without a spool, whatever close() cannot send is lost, so it waits much longer. */
+export const DEFAULT_CLOSE_DRAIN_NO_SPOOL_MS = 120_000;
 /** Spool replays back off from 500 ms to this cap: a recovered server should not wait long to be used. */
 export const REPLAY_BACKOFF_CAP_MS = 5_000;
 
@@ -172,6 +175,10 @@ export class InfluxWriter implements PointWriter {
 
   async flush(): Promise<void> {
     await Promise.all([this.apis.raw.flush(), this.apis.main.flush()]);
+    // WriteApi.flush() sends what is still buffered but does not wait for batches already in flight
+    // (sent when a batch filled up): wait for every first attempt to end, bounded by the request timeout.
+    const deadline = this.now() + 2 * (this.o.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
+    while (this.pending > 0 && this.now() < deadline) await sleep(10);
     await this.o.spool?.flush();
   }
 
@@ -179,7 +186,12 @@ export class InfluxWriter implements PointWriter {
     const deadline = this.now() + timeoutMs;
     await this.flush();
     // Retries keep their delays (Retry-After, backoff): draining waits for them, it never hurries them.
-    while (this.queue.length > 0 || this.replaying || (this.o.spool?.pendingLines() ?? 0) > 0) {
+    while (
+      this.pending > 0 ||
+      this.queue.length > 0 ||
+      this.replaying ||
+      (this.o.spool?.pendingLines() ?? 0) > 0
+    ) {
       if (this.now() >= deadline) return false;
       await this.runRetries();
       if (
@@ -189,12 +201,20 @@ export class InfluxWriter implements PointWriter {
         (this.o.spool?.pendingLines() ?? 0) > 0
       )
         await this.replaySpool();
-      if (this.queue.length > 0 || this.replaying || (this.o.spool?.pendingLines() ?? 0) > 0) await sleep(50);
+      if (
+        this.pending > 0 ||
+        this.queue.length > 0 ||
+        this.replaying ||
+        (this.o.spool?.pendingLines() ?? 0) > 0
+      )
+        await sleep(50);
     }
     return true;
   }
 
-  async close(drainTimeoutMs = DEFAULT_CLOSE_DRAIN_MS): Promise<void> {
+  async close(
+    drainTimeoutMs = this.o.spool ? DEFAULT_CLOSE_DRAIN_MS : DEFAULT_CLOSE_DRAIN_NO_SPOOL_MS,
+  ): Promise<void> {
     if (this.closed) return;
     await this.drain(drainTimeoutMs).catch(() => false);
     this.closed = true;
