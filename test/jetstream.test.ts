@@ -236,6 +236,8 @@ describe('Bluesky Jetstream source', () => {
     fake.sendRaw('{"did":"did:plc:x","time_us":17');
     fake.sendRaw(Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), true);
     fake.emit({ did: DID, time_us: Date.now() * 1000, kind: 'labels' });
+    // A frame claiming to come from the far future must not move the resume cursor there.
+    fake.sendRaw(`{"did":"${DID}","time_us":${(Date.now() + 365 * 86_400_000) * 1000},"kind":"bogus"}`);
     // Over maxMessageSizeBytes: the relay does not send it to us at all.
     fake.emit(postEvent({ did: DID, rkey: '3lbig', text: `bitcoin ${'x'.repeat(12_000)}` }));
     const ok = posts(1, 'f');
@@ -243,7 +245,10 @@ describe('Bluesky Jetstream source', () => {
     await waitFor('the good post', () => source.cursorUs() === last(ok));
     expect(await metric(metrics, 'posts_dropped_total', { reason: 'malformed' })).toBe(1);
     expect(await metric(metrics, 'stream_events_skipped_total', { reason: 'non_text_frame' })).toBe(1);
-    expect(await metric(metrics, 'stream_events_skipped_total', { reason: 'unknown_kind' })).toBe(1);
+    // The future frame is an unknown kind too: counted as skipped, and its time kept out of the cursor.
+    expect(await metric(metrics, 'stream_events_skipped_total', { reason: 'unknown_kind' })).toBe(2);
+    expect(await metric(metrics, 'stream_events_skipped_total', { reason: 'future_cursor' })).toBe(1);
+    expect(source.cursorUs()).toBeLessThan((Date.now() + 60_000) * 1000);
     expect(await metric(metrics, 'posts_received_total', { source: 'bluesky' })).toBe(1);
 
     // A frame past the socket's hard bound (2 x maxMessageBytes) closes the connection: counted, resumed.

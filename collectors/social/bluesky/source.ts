@@ -176,25 +176,37 @@ export class BlueskyJetstreamSource implements Source {
     });
   }
 
+  /**
+   * Moves the cursor, unless time_us lies more than a minute past our clock: a bad frame must not make
+   * the next reconnect resume from the future (which would skip everything until then).
+   */
+  private advance(timeUs: number, key?: string): void {
+    if (timeUs > (this.ctx.now() + 60_000) * 1000) {
+      this.sm.skipped('future_cursor');
+      return;
+    }
+    this.guard.handled(timeUs, key);
+  }
+
   private handle(text: string): void {
     const item = parseJetstreamMessage(text);
     if (item.kind === 'malformed') {
       this.ctx.social.drop(BLUESKY_SOURCE, 'malformed');
-      if (item.timeUs !== undefined) this.guard.handled(item.timeUs);
+      if (item.timeUs !== undefined) this.advance(item.timeUs);
       return;
     }
     this.sm.event(this.ctx.now());
     if (item.kind === 'skip') {
       // Non-post events inside the replay margin were counted on their first pass.
       this.sm.skipped(item.timeUs <= this.guard.cursorUs() ? 'replay' : item.reason);
-      this.guard.handled(item.timeUs);
+      this.advance(item.timeUs);
       return;
     }
     if (this.guard.isDuplicate(item.key)) {
       this.ctx.social.drop(BLUESKY_SOURCE, 'duplicate');
       return;
     }
-    this.guard.handled(item.timeUs, item.key);
+    this.advance(item.timeUs, item.key);
     if (this.cfg.dropUnmatched) {
       const topics = this.ctx.router.route(item.post.text);
       if (topics.length === 1 && topics[0] === 'unknown') {

@@ -21,6 +21,13 @@ import { RecordSplitter, type SplitEvent } from './split.ts';
 
 export const SOURCE_NAME = 'replay';
 export const READ_CHUNK_BYTES = 64 * 1024;
+/**
+ * Pacing follows the gap to the previous record, clamped to [0, MAX_PACED_GAP_MS] of recorded time: a
+ * quiet stretch longer than this is shortened, records out of order are not waited for, and one record
+ * with a wild timestamp (the year 9999) can neither stall the replay nor shift every later post.
+ */
+export const MAX_PACED_GAP_MS = 60_000;
+
 /** Longest single sleep while pacing, so stop() is noticed quickly. */
 export const MAX_SLEEP_MS = 250;
 /** Rollups are ticked at least this often (by posts) when replaying as fast as possible. */
@@ -127,7 +134,8 @@ export class ReplaySource implements Source {
     const speed = this.cfg.speed;
     let columns: CsvColumns | undefined;
     let headerSeen = false;
-    let firstOriginalMs: number | undefined;
+    let previousOriginalMs: number | undefined;
+    let offset = 0;
     let sinceTick = 0;
     let lastTickMs = performance.now();
     const pending: SplitEvent[] = [];
@@ -172,8 +180,9 @@ export class ReplaySource implements Source {
         return;
       }
       const original = parsed.post.createdAtMs;
-      firstOriginalMs ??= original;
-      const offset = original - firstOriginalMs;
+      if (previousOriginalMs !== undefined)
+        offset += Math.min(MAX_PACED_GAP_MS, Math.max(0, original - previousOriginalMs));
+      previousOriginalMs = original;
       if (speed !== 'max') await this.waitUntil(t0 + offset / speed);
       if (this.stopping) return;
       const createdAtMs =
