@@ -135,7 +135,7 @@ describe('price backfill', () => {
         'histominute',
         { body: RATE_LIMIT_BODY },
         { passThrough: true },
-        { body: errorBody('There is no data for the symbol XXX .') },
+        { body: errorBody('There is no data for the symbol ZZZ .') },
       );
       const waits: number[] = [];
       const o = { fromMs: nowMs - 3600_000, toMs: nowMs, nowMs, minuteHistoryDays: 7, hourHistoryDays: 90 };
@@ -154,7 +154,7 @@ describe('price backfill', () => {
       expect(waits).toHaveLength(1);
       expect(waits[0]).toBeGreaterThan(0);
       expect(waits[0]).toBeLessThanOrEqual(60_000);
-      expect(r.failures).toEqual(['ETH/USD minute: error: There is no data for the symbol XXX .']);
+      expect(r.failures).toEqual(['ETH/USD minute: error: There is no data for the symbol ZZZ .']);
       const bars = barsIn(planBackfill(o)[0]!);
       expect(await countPrices(b.main, 'r.symbol == "BTC"')).toBe(bars);
       expect(await countPrices(b.main, 'r.symbol == "ETH"')).toBe(0);

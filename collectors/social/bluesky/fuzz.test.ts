@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { POST_COLLECTION, parseJetstreamMessage, type JetstreamItem } from './parse.ts';
+import { jsonMutation, mutateJson } from '../../../test/helpers/mutate.ts';
 
 const fixtures = JSON.parse(readFileSync(new URL('./testdata/messages.json', import.meta.url), 'utf8')) as {
   cases: Array<{ message: string }>;
@@ -92,34 +93,7 @@ const oddValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }),
 );
 
-type Mutation = { path: number[]; op: 'delete' | 'set'; value: unknown };
-const mutation: fc.Arbitrary<Mutation> = fc.record({
-  path: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
-  op: fc.constantFrom('delete', 'set'),
-  value: oddValue,
-});
-
-/** Applies mutations to a deep copy: each path picks a key at each level by index modulo the key count. */
-function mutate(base: unknown, muts: Mutation[]): unknown {
-  const root = structuredClone(base) as Record<string, unknown>;
-  for (const m of muts) {
-    let parent: Record<string, unknown> = root;
-    for (let i = 0; i < m.path.length; i++) {
-      const keys = Object.keys(parent);
-      if (keys.length === 0) break;
-      const key = keys[m.path[i]! % keys.length]!;
-      const child = parent[key];
-      if (i < m.path.length - 1 && child !== null && typeof child === 'object') {
-        parent = child as Record<string, unknown>;
-        continue;
-      }
-      if (m.op === 'delete') delete parent[key];
-      else parent[key] = m.value;
-      break;
-    }
-  }
-  return root;
-}
+const mutation = jsonMutation(oddValue, { ops: ['delete', 'set'], maxDepth: 4 });
 
 // Post events are picked more often, so the post branch is exercised as much as the rejects.
 const postEvents = recordedObjects.filter((o) => parseJetstreamMessage(JSON.stringify(o)).kind === 'post');
@@ -128,7 +102,7 @@ const mutatedEvent = fc
     fc.oneof({ arbitrary: fc.constantFrom(...postEvents), weight: 3 }, fc.constantFrom(...recordedObjects)),
     fc.array(mutation, { minLength: 1, maxLength: 3 }),
   )
-  .map(([base, muts]) => JSON.stringify(mutate(base, muts)));
+  .map(([base, muts]) => JSON.stringify(mutateJson(base, muts)));
 
 /** Mostly the good value, sometimes an odd one. */
 const usually = <T>(good: fc.Arbitrary<T>) => fc.oneof({ arbitrary: good, weight: 6 }, oddValue);

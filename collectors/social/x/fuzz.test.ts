@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RawPost } from '../types.ts';
 import { LineSplitter, parseStreamLine, toRawPost, type XStreamItem } from './parse.ts';
+import { jsonMutation, mutateJson } from '../../../test/helpers/mutate.ts';
 
 const fixtures = JSON.parse(
   readFileSync(new URL('./testdata/stream-lines.json', import.meta.url), 'utf8'),
@@ -77,40 +78,11 @@ const oddValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }),
 );
 
-type Mutation = { path: number[]; op: 'delete' | 'set' | 'wrap'; value: unknown };
-const mutation: fc.Arbitrary<Mutation> = fc.record({
-  path: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
-  op: fc.constantFrom('delete', 'set', 'wrap'),
-  value: oddValue,
-});
-
-/** Applies mutations to a deep copy: each path picks a key at each level by index modulo the key count. */
-function mutate(base: unknown, muts: Mutation[]): unknown {
-  const root = structuredClone(base) as Record<string, unknown>;
-  for (const m of muts) {
-    let parent: Record<string, unknown> = root;
-    for (let i = 0; i < m.path.length; i++) {
-      const keys = Object.keys(parent);
-      if (keys.length === 0) break;
-      const key = keys[m.path[i]! % keys.length]!;
-      const child = parent[key];
-      const last = i === m.path.length - 1 || child === null || typeof child !== 'object';
-      if (!last) {
-        parent = child as Record<string, unknown>;
-        continue;
-      }
-      if (m.op === 'delete') delete parent[key];
-      else if (m.op === 'set') parent[key] = m.value;
-      else parent[key] = [child];
-      break;
-    }
-  }
-  return root;
-}
+const mutation = jsonMutation(oddValue, { ops: ['delete', 'set', 'wrap'], maxDepth: 4 });
 
 const mutatedLine = fc
   .tuple(fc.constantFrom(...recordedObjects), fc.array(mutation, { minLength: 1, maxLength: 5 }))
-  .map(([base, muts]) => JSON.stringify(mutate(base, muts)));
+  .map(([base, muts]) => JSON.stringify(mutateJson(base, muts)));
 
 /** Text-level damage: cut, insert random characters, delete a range. */
 const damagedLine = fc

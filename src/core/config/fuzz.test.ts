@@ -10,6 +10,7 @@ import { SOURCE_SCHEMAS } from '../../../collectors/all.ts';
 import { parseDurationSeconds } from './duration.ts';
 import { ConfigError } from './errors.ts';
 import { parseConfig, type Config } from './load.ts';
+import { jsonMutation, mutateJson } from '../../../test/helpers/mutate.ts';
 
 const shippedText = readFileSync(new URL('../../../config.yaml', import.meta.url), 'utf8');
 const shipped = yaml.load(shippedText, { schema: yaml.CORE_SCHEMA }) as Record<string, unknown>;
@@ -79,53 +80,18 @@ const oddValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }),
 );
 
-type Mutation = { path: number[]; op: 'delete' | 'set' | 'add' | 'wrap'; value: unknown; key: string };
-const mutation: fc.Arbitrary<Mutation> = fc.record({
-  path: fc.array(fc.nat(), { minLength: 1, maxLength: 5 }),
-  op: fc.constantFrom('delete', 'set', 'set', 'add', 'wrap'),
-  value: oddValue,
-  key: fc.oneof(
+const mutation = jsonMutation(oddValue, {
+  ops: ['add', 'delete', 'set', 'wrap'],
+  maxDepth: 5,
+  keys: fc.oneof(
     fc.constantFrom('enabled', 'name', 'sources', 'x', '__proto__', 'constructor', ''),
     fc.string(),
   ),
 });
 
-/** Applies mutations to a deep copy: each path picks a key (or index) by position modulo the count. */
-function mutate(base: unknown, muts: Mutation[]): unknown {
-  const root = structuredClone(base) as Record<string, unknown>;
-  for (const m of muts) {
-    let parent: Record<string, unknown> = root;
-    for (let i = 0; i < m.path.length; i++) {
-      const keys = Object.keys(parent);
-      if (keys.length === 0) break;
-      const key = keys[m.path[i]! % keys.length]!;
-      const child = parent[key];
-      if (i < m.path.length - 1 && child !== null && typeof child === 'object') {
-        parent = child as Record<string, unknown>;
-        continue;
-      }
-      if (m.op === 'delete') {
-        if (Array.isArray(parent)) parent.splice(Number(key), 1);
-        else delete parent[key];
-      } else if (m.op === 'set') parent[key] = m.value;
-      else if (m.op === 'wrap') parent[key] = [child];
-      // An own key named like a prototype member ("__proto__", "constructor"), on objects only.
-      else if (!Array.isArray(parent))
-        Object.defineProperty(parent, m.key, {
-          value: m.value,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      break;
-    }
-  }
-  return root;
-}
-
 const mutatedConfig = fc
   .array(mutation, { minLength: 1, maxLength: 4 })
-  .map((muts) => yaml.dump(mutate(shipped, muts), { schema: yaml.CORE_SCHEMA, skipInvalid: true }));
+  .map((muts) => yaml.dump(mutateJson(shipped, muts), { schema: yaml.CORE_SCHEMA, skipInvalid: true }));
 
 const shippedLines = shippedText.split('\n');
 const damagedText = fc
