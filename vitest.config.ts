@@ -9,6 +9,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          // Property tests run thousands of cases; on 2 shared cores 5 s is not enough headroom.
+          testTimeout: 60_000,
           include: [
             'src/**/*.test.ts',
             'collectors/**/*.test.ts',

@@ -198,7 +198,7 @@ function main(): void {
   if (paths.length === 0) {
     paths = [
       resolve(here, 'data/crypto-posts-labelled.csv'),
-      resolve(here, '../../shared/data/sentiment-dev/financial-tweets-valid.csv'),
+      resolve(here, '..', '..', 'shared', 'data', 'sentiment-dev', 'financial-tweets-valid.csv'),
     ].filter((p) => existsSync(p));
   }
   const ms = methods();

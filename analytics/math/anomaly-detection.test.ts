@@ -10,9 +10,10 @@ import {
 } from './anomaly-detection.ts';
 import { DEFAULT_ALPHA, DEFAULT_DIRECTION, DEFAULT_MAX_ANOMS } from './shesd.ts';
 import { reference } from './testdata/reference.ts';
+import { RAW_DATA_CSV } from '../../test/helpers/shared-data.ts';
 
 // The AnomalyDetection package's own example data: 14,398 one-minute counts (1980-09-25 .. 10-05).
-const RAW_DATA = '/work/shared/data/anomaly-reference/raw_data.csv';
+const RAW_DATA = RAW_DATA_CSV;
 
 function loadRawData(): TimedValue[] {
   const lines = readFileSync(RAW_DATA, 'utf8').trim().split('\n').slice(1);

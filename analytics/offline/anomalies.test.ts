@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runAnomalies } from './anomalies.ts';
 import { parseSeriesCsv } from './series-csv.ts';
+import { RAW_DATA_CSV } from '../../test/helpers/shared-data.ts';
 
-const RAW_DATA = '/work/shared/data/anomaly-reference/raw_data.csv';
+const RAW_DATA = RAW_DATA_CSV;
 const documented = { maxAnoms: 0.02, direction: 'both', alpha: 0.05 } as const;
 
 describe('runAnomalies', () => {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseSeriesCsv } from './series-csv.ts';
+import { RAW_DATA_CSV } from '../../test/helpers/shared-data.ts';
 
-const RAW_DATA = '/work/shared/data/anomaly-reference/raw_data.csv';
+const RAW_DATA = RAW_DATA_CSV;
 
 describe('parseSeriesCsv', () => {
   it("reads AnomalyDetection's raw_data.csv: header, time and value columns found by themselves", () => {

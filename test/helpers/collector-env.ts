@@ -115,7 +115,13 @@ export function ownInfluxPerTest(postsPerSecond: number): { env: OwnInflux } {
   const holder = {} as { env: OwnInflux };
   const all: OwnInflux[] = [];
   beforeEach(async () => {
-    holder.env = await ownInfluxWithSimulate({ postsPerSecond, historyHours: 0, anomaliesPerDay: 0 });
+    // Flat rate: the simulator's daily seasonality would make postsPerSecond only a daily average.
+    holder.env = await ownInfluxWithSimulate({
+      postsPerSecond,
+      historyHours: 0,
+      anomaliesPerDay: 0,
+      seasonality: 0,
+    });
     all.push(holder.env);
   });
   afterAll(async () => {
