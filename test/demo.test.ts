@@ -1,0 +1,41 @@
+// The README's demo, short: the real command, its own influxd, the simulate source and the analytics,
+// and a report with non-zero numbers in which the planted anomalies are found.
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+function runDemo(): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    let stdout = '';
+    let stderr = '';
+    const child = spawn(process.execPath, ['bin/cryptocrawler.js', 'demo', '--duration', '0'], {
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (d) => (stdout += String(d)));
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('npm run demo (short)', () => {
+  it('runs the whole pipeline and reports posts, prices, correlation, lag and the planted anomalies', async () => {
+    const { code, stdout, stderr } = await runDemo();
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/InfluxDB 2\.7 running at http:\/\/127\.0\.0\.1:\d+/);
+    expect(stderr).toMatch(/analytics: done/);
+    const posts = [...stdout.matchAll(/^ {2}(bitcoin|ethereum|iota)\s+(\d+)/gm)].map((m) => Number(m[2]));
+    expect(posts).toHaveLength(3);
+    for (const n of posts) expect(n).toBeGreaterThan(10_000);
+    expect(stdout).toMatch(/BTC\/USD\s+[\d.]+\s+->\s+[\d.]+/);
+    expect(stdout).toMatch(/BTC ~ bitcoin\s+volume\s+24h\s+r=/);
+    // The planted 7-minute lead of post volume over price.
+    expect(stdout).toMatch(/BTC ~ bitcoin\s+volume\s+lag 7 min\s+r=0\.\d+\s+significant/);
+    const planted = /Planted anomalies found: (\d+) of (\d+) \(recall ([\d.]+)\), precision ([\d.]+)/.exec(
+      stdout,
+    );
+    expect(planted, stdout).not.toBeNull();
+    expect(Number(planted![2])).toBeGreaterThan(20);
+    expect(Number(planted![3])).toBeGreaterThanOrEqual(0.9);
+    expect(Number(planted![4])).toBeGreaterThanOrEqual(0.8);
+  }, 240_000);
+});
