@@ -2,10 +2,10 @@
 // free loopback port, started and stopped by the test. Queries go through its HTTP API.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
+import { freePort } from '../../src/influx/local-server.ts';
 
 export interface ScrapeJob {
   name: string;
@@ -31,17 +31,6 @@ export function prometheusBinary(): string {
   if (r.status !== 0 || !path)
     throw new Error('no prometheus binary on PATH (apt-get install prometheus, or set PROMETHEUS_BIN)');
   return path;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startPrometheus(o: {
