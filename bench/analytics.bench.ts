@@ -14,17 +14,9 @@ import { rollingPearson } from '../analytics/math/rolling.ts';
 import { seasonalHybridEsd } from '../analytics/math/shesd.ts';
 import { stl } from '../analytics/math/stl.ts';
 import { crossCorrelation } from '../analytics/math/xcorr.ts';
+import { mulberry32 } from '../src/core/random.ts';
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 function gaussian(next: () => number): number {
   return Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next());

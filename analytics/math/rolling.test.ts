@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { type CorrelationResult, pearson } from './correlation.ts';
 import { RollingCorrelation, rollingPearson } from './rolling.ts';
+import { mulberry32 } from '../../src/core/random.ts';
 
-/** Small deterministic generator (mulberry32) so the long series are the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 function priceLikeSeries(length: number, seed: number): { x: number[]; y: number[] } {
   const next = random(seed);

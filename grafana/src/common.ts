@@ -52,36 +52,49 @@ function option(value: string): dashboard.VariableOption {
   return { selected: true, text: value, value };
 }
 
-/** `coin`: the price symbols seen in the look-back window. */
-export function coinVariable(s: GrafanaSettings): dashboard.QueryVariableBuilder {
-  const q = String(tagValues({ bucket: s.buckets.main, measurement: 'price', tag: 'symbol', start: raw(s) }));
-  return new dashboard.QueryVariableBuilder('coin')
-    .label('Coin')
-    .description('Price symbol (tag `symbol` of measurement `price`)')
+/** A single-value variable over a tag's values seen in the look-back window. */
+function tagVariable(
+  s: GrafanaSettings,
+  v: { name: string; label: string; description: string; measurement: string; tag: string; current: string },
+): dashboard.QueryVariableBuilder {
+  const q = String(
+    tagValues({ bucket: s.buckets.main, measurement: v.measurement, tag: v.tag, start: raw(s) }),
+  );
+  return new dashboard.QueryVariableBuilder(v.name)
+    .label(v.label)
+    .description(v.description)
     .datasource(influxRef(s))
     .query(q)
     .definition(q)
-    .current(option(s.defaults.coin))
+    .current(option(v.current))
     .refresh(dashboard.VariableRefresh.OnDashboardLoad)
     .sort(dashboard.VariableSort.AlphabeticalAsc)
     .multi(false)
     .includeAll(false);
 }
 
+/** `coin`: the price symbols seen in the look-back window. */
+export function coinVariable(s: GrafanaSettings): dashboard.QueryVariableBuilder {
+  return tagVariable(s, {
+    name: 'coin',
+    label: 'Coin',
+    description: 'Price symbol (tag `symbol` of measurement `price`)',
+    measurement: 'price',
+    tag: 'symbol',
+    current: s.defaults.coin,
+  });
+}
+
 /** `topic`: the topics with social rollups in the look-back window. */
 export function topicVariable(s: GrafanaSettings): dashboard.QueryVariableBuilder {
-  const q = String(tagValues({ bucket: s.buckets.main, measurement: 'social', tag: 'topic', start: raw(s) }));
-  return new dashboard.QueryVariableBuilder('topic')
-    .label('Topic')
-    .description('Topic of the social series (tag `topic` of measurement `social`)')
-    .datasource(influxRef(s))
-    .query(q)
-    .definition(q)
-    .current(option(s.defaults.topic))
-    .refresh(dashboard.VariableRefresh.OnDashboardLoad)
-    .sort(dashboard.VariableSort.AlphabeticalAsc)
-    .multi(false)
-    .includeAll(false);
+  return tagVariable(s, {
+    name: 'topic',
+    label: 'Topic',
+    description: 'Topic of the social series (tag `topic` of measurement `social`)',
+    measurement: 'social',
+    tag: 'topic',
+    current: s.defaults.topic,
+  });
 }
 
 /** `signal`: which social signal the correlation and lag panels show. */

@@ -55,3 +55,25 @@ export function mutateJson(base: unknown, muts: readonly JsonMutation[]): unknow
   }
   return root;
 }
+
+/**
+ * Runs `check(parse(input))` on `numRuns` generated inputs and returns how many parsed as posts, so a
+ * test can also show the post branch was exercised and not only the rejects.
+ */
+export function countParsedPosts<T extends { kind: string }>(
+  inputs: fc.Arbitrary<string>,
+  parse: (input: string) => T,
+  check: (item: T) => void,
+  numRuns: number,
+): number {
+  let posts = 0;
+  fc.assert(
+    fc.property(inputs, (input) => {
+      const item = parse(input);
+      check(item);
+      if (item.kind === 'post') posts++;
+    }),
+    { numRuns },
+  );
+  return posts;
+}

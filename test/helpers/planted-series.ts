@@ -12,6 +12,7 @@
 // Spikes change only what is observed (count x4, negative share 0.85, a return jump of 12 sigma),
 // never the relationship above.
 import { msToNs, toLine } from '../../src/core/write/line.ts';
+import { mulberry32 } from '../../src/core/random.ts';
 
 export interface PlantedCoin {
   topic: string;
@@ -45,16 +46,7 @@ export interface PlantedTruth {
   anomalies: Map<string, number[]>;
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 function normal(next: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next());

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { POST_COLLECTION, parseJetstreamMessage, type JetstreamItem } from './parse.ts';
-import { jsonMutation, mutateJson } from '../../../test/helpers/mutate.ts';
+import { countParsedPosts, jsonMutation, mutateJson } from '../../../test/helpers/mutate.ts';
 
 const fixtures = JSON.parse(readFileSync(new URL('./testdata/messages.json', import.meta.url), 'utf8')) as {
   cases: Array<{ message: string }>;
@@ -160,28 +160,12 @@ describe('Jetstream parser under fuzzing', () => {
   });
 
   it('mutated recorded events keep the post contract when they still parse as posts', () => {
-    let posts = 0;
-    fc.assert(
-      fc.property(mutatedEvent, (text) => {
-        const item = parseJetstreamMessage(text);
-        expectItem(item);
-        if (item.kind === 'post') posts++;
-      }),
-      { numRuns: 3000 },
-    );
+    const posts = countParsedPosts(mutatedEvent, parseJetstreamMessage, expectItem, 3000);
     expect(posts).toBeGreaterThan(50);
   });
 
   it('generated post events with odd fields keep the post contract', () => {
-    let posts = 0;
-    fc.assert(
-      fc.property(builtEvent, (text) => {
-        const item = parseJetstreamMessage(text);
-        expectItem(item);
-        if (item.kind === 'post') posts++;
-      }),
-      { numRuns: 3000 },
-    );
+    const posts = countParsedPosts(builtEvent, parseJetstreamMessage, expectItem, 3000);
     expect(posts).toBeGreaterThan(10);
   });
 

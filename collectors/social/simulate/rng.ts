@@ -3,13 +3,9 @@
 //    in any order, with the same result (what makes the generator a pure function of the minute);
 //  - mulberry32: a small sequential generator for the posts of one minute, seeded by such a hash.
 
-/** mulberry32's output mixer. */
-export function mix32(x: number): number {
-  let t = x | 0;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return (t ^ (t >>> 14)) >>> 0;
-}
+import { mix32, mulberry32 } from '../../../src/core/random.ts';
+
+export { mix32, mulberry32 };
 
 /** A 32-bit hash of three integers (seed, stream, index). */
 export function hash3(a: number, b: number, c: number): number {
@@ -44,13 +40,4 @@ export function streamId(name: string): number {
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
-}
-
-/** mulberry32: returns uniforms in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed | 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    return mix32(a) / 4294967296;
-  };
 }
