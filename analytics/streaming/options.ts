@@ -1,0 +1,115 @@
+// The detector's one fixed configuration. Every series gets the same values: scale, trend and cycles
+// are learnt from the data, so nothing here depends on the series' units or step.
+import { z } from 'zod';
+
+export interface StreamingOptions {
+  /** Score at or above which a point is flagged (unless suppressed or warming up). */
+  threshold: number;
+  /** Points seen before any flag: the scale and the score distribution need some history. */
+  warmupPoints: number;
+  /** Weight of the newest value in the local level (EWMA; 1 = last value). */
+  levelAlpha: number;
+  /** Weight of the newest absolute residual in the robust residual scale (EWMA). */
+  scaleAlpha: number;
+  /** A residual enters the scale clipped at this many scales, so one spike does not blind it. */
+  scaleClip: number;
+  /** Weight of today's value in the seasonal profile slot (per visit of the slot, i.e. per cycle). */
+  seasonalAlpha: number;
+  /** Cycles seen before the seasonal expectation is trusted. */
+  seasonalMinCycles: number;
+  /** Most slots a daily profile may have (1440 = 1-minute data); finer data has no profile. */
+  maxSeasonalSlots: number;
+  /** Points in the short mean of the anomaly-likelihood stage. */
+  shortWindow: number;
+  /** Weight of the newest raw score in the long-run score distribution (EWMA of mean and variance). */
+  longAlpha: number;
+  /** Decades of improbability (-log10 tail) that make a score of 1. */
+  fullScoreDecades: number;
+  /** A value beyond the range seen so far by this share of the range is novel. */
+  rangeTolerance: number;
+  /** Points after a flag during which no new flag is raised (one flag per episode). */
+  suppressPoints: number;
+  /** Identical values in a row, in multiples of the longest such run seen before, that flag a flat line. */
+  flatRunFactor: number;
+  /** Fewest identical values in a row that may flag a flat line. */
+  flatMinRun: number;
+  /** Score components in use (for the ablation table); all on by default. */
+  parts: {
+    likelihood: boolean;
+    point: boolean;
+    range: boolean;
+    seasonal: boolean;
+    flatline: boolean;
+    suppression: boolean;
+  };
+}
+
+export const DEFAULT_STREAMING_OPTIONS: StreamingOptions = Object.freeze({
+  threshold: 0.5,
+  warmupPoints: 100,
+  levelAlpha: 0.5,
+  scaleAlpha: 0.01,
+  scaleClip: 4,
+  seasonalAlpha: 0.3,
+  seasonalMinCycles: 2,
+  maxSeasonalSlots: 1440,
+  shortWindow: 10,
+  longAlpha: 0.001,
+  fullScoreDecades: 10,
+  rangeTolerance: 0.05,
+  suppressPoints: 100,
+  flatRunFactor: 2,
+  flatMinRun: 30,
+  parts: Object.freeze({
+    likelihood: true,
+    point: true,
+    range: true,
+    seasonal: true,
+    flatline: true,
+    suppression: true,
+  }),
+}) as StreamingOptions;
+
+const unit = z.number().min(0).max(1);
+export const streamingOptionsSchema = z.object({
+  threshold: unit,
+  warmupPoints: z.number().int().min(0),
+  levelAlpha: unit,
+  scaleAlpha: unit,
+  scaleClip: z.number().positive(),
+  seasonalAlpha: unit,
+  seasonalMinCycles: z.number().min(0),
+  maxSeasonalSlots: z.number().int().min(0).max(100_000),
+  shortWindow: z.number().int().min(1).max(10_000),
+  longAlpha: unit,
+  fullScoreDecades: z.number().positive(),
+  rangeTolerance: z.number().min(0),
+  suppressPoints: z.number().int().min(0),
+  flatRunFactor: z.number().min(1),
+  flatMinRun: z.number().int().min(2),
+  parts: z.object({
+    likelihood: z.boolean(),
+    point: z.boolean(),
+    range: z.boolean(),
+    seasonal: z.boolean(),
+    flatline: z.boolean(),
+    suppression: z.boolean(),
+  }),
+});
+
+/** Defaults overlaid with `options`; throws naming the key when a value is out of range. */
+export function resolveStreamingOptions(options: Partial<StreamingOptions> = {}): StreamingOptions {
+  const merged = {
+    ...DEFAULT_STREAMING_OPTIONS,
+    ...options,
+    parts: { ...DEFAULT_STREAMING_OPTIONS.parts, ...(options.parts ?? {}) },
+  };
+  const parsed = streamingOptionsSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new RangeError(
+      `streaming detector option ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`,
+    );
+  }
+  return parsed.data;
+}
