@@ -2,7 +2,9 @@
 // durations or look up topics on the hot path. Pure.
 import type { Config } from '../../src/core/config/load.ts';
 import { parseDurationSeconds } from '../../src/core/config/duration.ts';
+import { memberOf } from '../../src/core/config/member.ts';
 import type { AnomalyDirection } from '../math/index.ts';
+import { partitionShare } from './partition.ts';
 
 /** Social signals paired with a coin's price returns. */
 export const SIGNALS = ['volume', 'sentiment', 'net'] as const;
@@ -55,8 +57,10 @@ function bucketsOf(text: string, bucketSeconds: number, key: string): number {
 export function jobOptionsFromConfig(config: Config): JobOptions {
   const a = config.analytics;
   const bs = a.bucketSeconds;
+  // analytics.partition: this instance's share of the topics and coins (partition.ts); all when 0/1.
+  const share = partitionShare(config, memberOf(a.partition));
   const pairs = config.topics
-    .filter((t) => t.coin !== undefined)
+    .filter((t) => t.coin !== undefined && share.topics.includes(t.name))
     .map((t) => ({ topic: t.name, symbol: t.coin as string }));
   if ((a.maxLagMinutes * 60) % bs !== 0) {
     throw new RangeError(
@@ -76,9 +80,9 @@ export function jobOptionsFromConfig(config: Config): JobOptions {
     lookbackBuckets: bucketsOf(a.lookback, bs, 'analytics.lookback'),
     minPoints: a.minPoints,
     grangerLags: a.grangerLags,
-    topics: config.topics.map((t) => t.name),
+    topics: share.topics,
     pairs,
-    symbols: [...config.coins],
+    symbols: share.coins,
     quote: config.quotes[0] as string,
     priceSource: a.priceSource,
     anomalies: {

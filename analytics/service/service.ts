@@ -11,6 +11,7 @@ import { type EsdRunner, WorkerEsdRunner } from '../jobs/esd-runner.ts';
 import { analyticsMetrics } from '../jobs/metrics.ts';
 import { jobOptionsFromConfig } from '../jobs/options.ts';
 import { type RunSummary, runAnalyticsRange } from '../jobs/run.ts';
+import { reportPartition } from './partition-health.ts';
 import { PeriodicRunner } from './periodic.ts';
 
 /** Buckets left out at the end of a scheduled run, so the newest (still filling) rollups are not read. */
@@ -49,6 +50,7 @@ export async function startAnalyticsService(o: AnalyticsServiceOptions): Promise
   const log = (o.log ?? silentLogger).child({ component: 'analytics' });
   const registry = o.metrics ?? createServiceRegistry('analytics');
   const m = analyticsMetrics(registry);
+  reportPartition(registry, config, options);
   const now = o.now ?? Date.now;
   const a = config.analytics;
   const ownWriter = o.writer === undefined;

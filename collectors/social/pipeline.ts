@@ -8,7 +8,8 @@ import type { ServiceRegistry } from '../../src/core/metrics/registry.ts';
 import { InvalidPointError } from '../../src/core/write/line.ts';
 import type { PointWriter } from '../../src/core/write/writer.ts';
 import { postLine, validatePost } from './post.ts';
-import { RollupAggregator, rollupLine, type RollupSnapshot } from './rollup.ts';
+import { RollupAggregator, rollupLine, type RollupSnapshot, type RollupWriterTags } from './rollup.ts';
+import { DEFAULT_INSTANCE, inShard, shardLabel, type ShardSpec, UNSHARDED } from './shard.ts';
 import type { DropReason, SentimentScorer, TopicRouter } from './types.ts';
 
 export interface SocialPipelineOptions {
@@ -24,6 +25,10 @@ export interface SocialPipelineOptions {
   rollupRetainMs?: number;
   /** Where the rollup state is saved, so a restart continues the open intervals. */
   stateFile?: string;
+  /** This collector's shard (collector.shard): posts of other shards are skipped before any write. */
+  shard?: ShardSpec;
+  /** collector.instance: tags the rollups so replicas of one shard never overwrite each other. */
+  instance?: string;
   now?: () => number;
 }
 
@@ -39,9 +44,13 @@ export class SocialPipeline {
   private readonly lastPost = new Map<string, number>();
   /** Labelled children cached: a label lookup per post and topic is measurable at 20k posts/s. */
   private readonly receivedChild = new Map<string, { inc(n?: number): void }>();
+  private readonly shard: ShardSpec;
+  private readonly writerTags: RollupWriterTags;
 
   constructor(private readonly o: SocialPipelineOptions) {
     this.now = o.now ?? Date.now;
+    this.shard = o.shard ?? UNSHARDED;
+    this.writerTags = { shard: shardLabel(this.shard), instance: o.instance ?? DEFAULT_INSTANCE };
     this.agg = new RollupAggregator({
       intervalMs: o.rollupIntervalMs,
       graceMs: o.rollupGraceMs ?? DEFAULT_ROLLUP_GRACE_MS,
@@ -70,16 +79,25 @@ export class SocialPipeline {
         ['source'],
       ),
       open: r.gauge('rollup_open_intervals', 'Rollup intervals held in memory.'),
+      skipped: r.counter(
+        'posts_skipped_total',
+        'Valid posts left to another collector, by source and reason (other_shard).',
+        ['source', 'reason'],
+      ),
     };
     if (o.stateFile) this.loadState(o.stateFile);
   }
 
   /** Handles one post from a source. Never throws: bad input is counted and skipped. */
-  ingest(source: string, raw: unknown, opts: IngestOptions = {}): 'accepted' | DropReason {
+  ingest(source: string, raw: unknown, opts: IngestOptions = {}): 'accepted' | 'other_shard' | DropReason {
     const now = this.now();
     const v = validatePost(raw, { requireEnglish: opts.requireEnglish ?? true, now });
     if (!v.ok) return this.drop(source, v.reason);
     const post = v.post;
+    if (!inShard(post.id, this.shard)) {
+      this.m.skipped.inc({ source, reason: 'other_shard' });
+      return 'other_shard';
+    }
     const topics = this.o.router.route(post.text);
     const s = this.o.scorer.score(post.text);
     const added = this.agg.add(source, topics, post.id, post.createdAtMs, s, now);
@@ -113,7 +131,11 @@ export class SocialPipeline {
   /** Writes the rollups that are due; the collector calls this every second. */
   tick(all = false): number {
     const due = this.agg.collect(this.now(), all);
-    if (due.length) this.o.writer.write('main', due.map(rollupLine));
+    if (due.length)
+      this.o.writer.write(
+        'main',
+        due.map((v) => rollupLine(v, this.writerTags)),
+      );
     this.m.rollups.inc(due.length);
     this.m.open.set(this.agg.openIntervals());
     return due.length;

@@ -67,7 +67,24 @@ describe('RollupAggregator', () => {
       scoreMean: 0.5 / 3,
     });
     expect(line).toBe(
-      `social,source=x,topic=bitcoin count=3i,pos=2i,neg=1i,neu=0i,score_sum=0.5,score_mean=0.166666667,net=0.333333333 ${T}000000`,
+      `social,instance=default,shard=0/1,source=x,topic=bitcoin count=3i,pos=2i,neg=1i,neu=0i,score_sum=0.5,score_mean=0.166666667,net=0.333333333 ${T}000000`,
+    );
+  });
+
+  it('tags each rollup with the shard and the instance that wrote it', () => {
+    const v = {
+      source: 'x',
+      topic: 'bitcoin',
+      startMs: T,
+      count: 1,
+      pos: 1,
+      neg: 0,
+      neu: 0,
+      scoreSum: 1,
+      scoreMean: 1,
+    };
+    expect(rollupLine(v, { shard: '2/4', instance: 'collector-b' })).toMatch(
+      /^social,instance=collector-b,shard=2\/4,source=x,topic=bitcoin count=1i/,
     );
   });
 });

@@ -178,10 +178,21 @@ function values(startMs: number, st: IntervalState): RollupValues[] {
   return out;
 }
 
-export function rollupLine(v: RollupValues): string {
+/**
+ * Who wrote a rollup: the shard spec ("2/4"; "0/1" unsharded) and the collector instance. Readers sum
+ * over shards and take the max over instances (replicas of one shard), see docs/scaling.md.
+ */
+export interface RollupWriterTags {
+  shard: string;
+  instance: string;
+}
+
+export const SINGLE_WRITER: RollupWriterTags = { shard: '0/1', instance: 'default' };
+
+export function rollupLine(v: RollupValues, w: RollupWriterTags = SINGLE_WRITER): string {
   return toLine({
     measurement: 'social',
-    tags: { source: v.source, topic: v.topic },
+    tags: { source: v.source, topic: v.topic, shard: w.shard, instance: w.instance },
     fields: {
       count: { int: v.count },
       pos: { int: v.pos },

@@ -6,6 +6,7 @@ import { SocialPipeline } from '../../collectors/social/pipeline.ts';
 import { createTopicRouter } from '../../collectors/social/routing/index.ts';
 import { createSentimentScorer } from '../../collectors/social/sentiment/index.ts';
 import type { Config } from '../core/config/load.ts';
+import { memberOf } from '../core/config/member.ts';
 import { silentLogger, type Logger } from '../core/log.ts';
 import { createServiceRegistry, type ServiceRegistry } from '../core/metrics/registry.ts';
 import type { PointWriter } from '../core/write/writer.ts';
@@ -35,6 +36,8 @@ export function buildSourceContext(o: ContextOptions): SourceContext {
     log,
     rollupIntervalMs: o.config.rollup.intervalSeconds * 1000,
     stateFile: join(stateDir, 'rollups.json'),
+    shard: memberOf(o.config.collector.shard),
+    instance: o.config.collector.instance,
     now,
   });
   return { config: o.config, writer: o.writer, metrics, log, stateDir, social, sentiment, router, now };

@@ -10,6 +10,7 @@ import { createServiceRegistry, type ServiceRegistry } from '../core/metrics/reg
 import { startHealthServer, type HealthServer } from '../core/metrics/server.ts';
 import { DiskSpool } from '../core/write/spool.ts';
 import { InfluxWriter } from '../core/write/writer.ts';
+import { memberLabel, memberOf } from '../core/config/member.ts';
 import { buildSourceContext } from './context.ts';
 
 export interface CollectorOptions {
@@ -67,9 +68,22 @@ export async function startCollector(o: CollectorOptions): Promise<Collector> {
       .map(([n]) => n);
   const running: Collector['running'] = [];
   const sourceUp = metrics.gauge('source_up', 'Whether a source is running (1) or not (0).', ['source']);
+  const shard = memberOf(cfg.collector.shard);
+  metrics
+    .gauge('collector_shard_info', 'This collector\'s shard ("k/N") and instance; always 1.', [
+      'shard',
+      'instance',
+    ])
+    .set({ shard: memberLabel(shard), instance: cfg.collector.instance }, 1);
   for (const name of wanted) {
     const def = SOURCES.find((s) => s.name === name);
     if (!def) throw new Error(`unknown source "${name}"; known: ${SOURCES.map((s) => s.name).join(', ')}`);
+    // Prices and news are not split by post id: shard 0 (and its replicas) alone polls them, so N
+    // shards cost the APIs what one collector does (docs/scaling.md).
+    if (def.kind !== 'social' && shard.index !== 0) {
+      log.info({ source: name, shard: cfg.collector.shard }, 'source left to shard 0');
+      continue;
+    }
     // A source named on the command line but absent from config runs with its schema's defaults.
     const section = cfg.sources[name] ?? (def.configSchema.parse({}) as { enabled: boolean });
     running.push({ def, source: def.create(ctx, { ...section, enabled: true }) });

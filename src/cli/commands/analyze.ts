@@ -14,6 +14,7 @@ import { createLogger } from '../../core/log.ts';
 import { createServiceRegistry } from '../../core/metrics/registry.ts';
 import { readSecret } from '../../core/secrets.ts';
 import { InfluxWriter } from '../../core/write/writer.ts';
+import { memberLabel, parseMember } from '../../core/config/member.ts';
 import { loadConfig } from '../context.ts';
 
 /** "now", "-7d" (relative to now) or an ISO time -> epoch ms. */
@@ -56,13 +57,19 @@ export function registerAnalyze(program: Command): void {
     )
     .option('--follow', 'run on the schedule until stopped')
     .option('--url <url>', 'InfluxDB URL (default: influx.url from the config)')
+    .option('--partition <k/N>', 'override analytics.partition: evaluate share k of N instances')
     .action(
       async (
-        opts: { from: string; to: string; step: string; follow?: boolean; url?: string },
+        opts: { from: string; to: string; step: string; follow?: boolean; url?: string; partition?: string },
         cmd: Command,
       ) => {
         const config = loadConfig(cmd);
         if (opts.url) config.influx.url = opts.url;
+        if (opts.partition !== undefined) {
+          const p = parseMember(opts.partition);
+          if ('error' in p) throw new Error(`--partition: ${p.error}`);
+          config.analytics.partition = memberLabel(p);
+        }
         const token = analyticsToken();
         const log = createLogger(config.log.level);
         if (opts.follow) {

@@ -3,6 +3,7 @@
 // Defaults here are the documented defaults; config/defaults.test.ts pins them.
 import { z } from 'zod';
 import { parseDurationSeconds } from './duration.ts';
+import { parseMember } from './member.ts';
 
 export const DEFAULT_BATCH_SIZE = 5000;
 export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
@@ -28,6 +29,27 @@ const identifier = z
 const coinSymbol = z.string().regex(/^[A-Z0-9]{2,10}$/, 'expected an upper-case coin symbol such as "BTC"');
 
 const port = z.number().int().min(0).max(65_535);
+
+/** "k/N" (see member.ts); collector.shard and analytics.partition share the notation. */
+function memberText() {
+  return z.string().superRefine((v, ctx) => {
+    const m = parseMember(v);
+    if ('error' in m) ctx.addIssue({ code: 'custom', message: m.error });
+  });
+}
+
+/** Which posts this collector handles and who it is; docs/scaling.md. */
+export const collectorSchema = z
+  .object({
+    /** "k/N": this collector keeps the posts whose id hashes to k mod N. "0/1" = every post. */
+    shard: memberText().default('0/1'),
+    /** Tags this collector's rollups; replicas of one shard need different names. */
+    instance: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'expected a name of letters, digits, "_", "." or "-"')
+      .default('default'),
+  })
+  .strict();
 
 export const topicSchema = z
   .object({
@@ -100,6 +122,8 @@ export const analyticsSchema = z
     grangerLags: z.number().int().min(1).max(60).default(5),
     /** Price rows of this `source` tag only (e.g. "cryptocompare"); null reads every source. */
     priceSource: z.string().min(1).nullable().default(null),
+    /** "k/N": this instance evaluates its share of the coins and topics (a hash ring); "0/1" = all. */
+    partition: memberText().default('0/1'),
     anomalies: z
       .object({
         maxAnoms: z.number().gt(0).max(0.49).default(0.02),
@@ -133,6 +157,7 @@ export const coreConfigSchema = z
       .strict()
       .default({ intervalSeconds: DEFAULT_ROLLUP_INTERVAL_SECONDS }),
     analytics: analyticsSchema.default(analyticsSchema.parse({})),
+    collector: collectorSchema.default({ shard: '0/1', instance: 'default' }),
     services: servicesSchema.default({
       collector: { host: '127.0.0.1', port: 9464 },
       analytics: { host: '127.0.0.1', port: 9465 },
