@@ -3,11 +3,7 @@
 //   social: sum of count, pos, neg and score_sum per topic over every source;
 //   price:  the last price per symbol in each bucket, in one quote (and one source if configured).
 // Filters are written as `==` chains rather than contains(), so InfluxDB pushes them down to storage.
-
-/** A Flux string literal. */
-export function fluxString(value: string): string {
-  return `"${value.replace(/[\\"$]/g, (c) => `\\${c}`)}"`;
-}
+import { fluxString } from '../../src/core/flux/string.ts';
 
 function anyOf(column: string, values: readonly string[]): string {
   return values.map((v) => `r.${column} == ${fluxString(v)}`).join(' or ');

@@ -2,7 +2,7 @@
 // (symbol, topic, signal, window, method), the latest lag per (symbol, topic, signal) and the anomalies
 // of a recent span.
 import type { QueryApi } from '@influxdata/influxdb-client';
-import { fluxString } from './flux.ts';
+import { fluxString } from '../../src/core/flux/string.ts';
 
 export interface LatestCorrelation {
   time: string;

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runAnomalies } from './anomalies.ts';
 import { parseSeriesCsv } from './series-csv.ts';
-import { RAW_DATA_CSV } from '../../test/helpers/shared-data.ts';
+import { RAW_DATA_CSV, haveSharedData } from '../../test/helpers/shared-data.ts';
 
 const RAW_DATA = RAW_DATA_CSV;
 const documented = { maxAnoms: 0.02, direction: 'both', alpha: 0.05 } as const;
 
-describe('runAnomalies', () => {
+describe.skipIf(!haveSharedData(RAW_DATA))('runAnomalies on raw_data.csv', () => {
   const text = readFileSync(RAW_DATA, 'utf8');
 
   it('finds the 131 documented anomalies of raw_data.csv with timestamps exactly as in the file', () => {

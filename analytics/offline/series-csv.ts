@@ -23,7 +23,14 @@ export interface SeriesCsvOptions {
   /** Column name (with a header) or 0-based index. */
   timeColumn?: string | number;
   valueColumn?: string | number;
+  /**
+   * How errors name the two options to the person who set them: the API's names by default; the
+   * command line passes its flags (`--value-column`), so a message never names an internal option.
+   */
+  optionNames?: { timeColumn: string; valueColumn: string };
 }
+
+const API_OPTION_NAMES = { timeColumn: 'timeColumn', valueColumn: 'valueColumn' } as const;
 
 export interface SeriesPoint {
   /** The time cell exactly as found in the file (trimmed). */
@@ -113,10 +120,10 @@ function chooseTimeColumn(header: string[] | null, sample: string[]): number {
   return iso >= 0 ? iso : 0;
 }
 
-function chooseValueColumn(timeColumn: number, sample: string[]): number {
+function chooseValueColumn(timeColumn: number, sample: string[], optionName: string): number {
   for (let i = timeColumn + 1; i < sample.length; i++) if (isNumeric(sample[i] as string)) return i;
   for (let i = timeColumn - 1; i >= 0; i--) if (isNumeric(sample[i] as string)) return i;
-  throw new RangeError('no numeric value column found; name one with valueColumn');
+  throw new RangeError(`no numeric value column found; name one with ${optionName}`);
 }
 
 /** Most common positive spacing (the smallest on ties). */
@@ -154,12 +161,13 @@ export function parseSeriesCsv(text: string, options: SeriesCsvOptions = {}): Pa
   const valueIndex =
     options.valueColumn !== undefined
       ? resolveColumn(options.valueColumn, header, width, 'value')
-      : chooseValueColumn(timeIndex, sample);
+      : chooseValueColumn(timeIndex, sample, (options.optionNames ?? API_OPTION_NAMES).valueColumn);
   const firstTime = data.map((r) => (r.cells[timeIndex] ?? '').trim()).find((c) => c !== '') ?? '';
   const timeFormat = detectTimeFormat(firstTime);
   if (!timeFormat) {
     throw new RangeError(
-      `time column ${columnLabel(header, timeIndex)}: "${firstTime}" is neither ISO nor epoch`,
+      `time column ${columnLabel(header, timeIndex)}: "${firstTime}" is neither ISO nor epoch` +
+        ` (name the time column with ${(options.optionNames ?? API_OPTION_NAMES).timeColumn})`,
     );
   }
 

@@ -14,6 +14,8 @@ export interface FluxRaw {
   text: string;
 }
 
+import { fluxString } from '../../src/core/flux/string.ts';
+
 export type FluxValue = string | number | boolean | FluxVar | FluxRaw;
 
 export const variable = (name: string): FluxVar => {
@@ -28,14 +30,6 @@ export const V = {
   stop: raw('v.timeRangeStop'),
   window: raw('v.windowPeriod'),
 } as const;
-
-/**
- * A Flux string literal. Backslash and double quote are escaped, and so is `${`, which would
- * otherwise start Flux string interpolation (and, in a dashboard, a Grafana variable).
- */
-export function fluxString(s: string): string {
-  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$\{/g, '\\${')}"`;
-}
 
 export function renderValue(v: FluxValue): string {
   if (typeof v === 'string') return fluxString(v);
@@ -116,7 +110,8 @@ export class FluxQuery {
     return new FluxQuery(imports, [expr]);
   }
 
-  private add(step: string, imports: string[] = []): FluxQuery {
+  /** A pipeline step the typed methods do not cover (Flux text, written by the caller). */
+  add(step: string, imports: string[] = []): FluxQuery {
     const im = [...this.imports];
     for (const i of imports) if (!im.includes(i)) im.push(i);
     return new FluxQuery(im, [...this.steps, step]);
@@ -174,6 +169,9 @@ export class FluxQuery {
   count(): FluxQuery {
     return this.add('count()');
   }
+  sum(): FluxQuery {
+    return this.add('sum()');
+  }
   /** map(fn: (r) => <record>): the record expression is Flux, written by the caller. */
   map(record: string): FluxQuery {
     return this.add(`map(fn: (r) => ${record})`);
@@ -183,6 +181,24 @@ export class FluxQuery {
   }
   yield(name: string): FluxQuery {
     return this.add(`yield(name: ${fluxString(name)})`);
+  }
+
+  /** filter(fn: (r) => <expr>) with a Flux expression written by the caller. */
+  where(expr: string): FluxQuery {
+    return this.add(`filter(fn: (r) => ${expr})`);
+  }
+  /** The same pipeline with these imports (for packages used inside a raw argument). */
+  withImports(...names: string[]): FluxQuery {
+    const im = [...this.imports];
+    for (const i of names) if (!im.includes(i)) im.push(i);
+    return new FluxQuery(im, this.steps);
+  }
+  importList(): readonly string[] {
+    return this.imports;
+  }
+  /** The pipeline without its imports, for use inside a larger program. */
+  pipeline(): string {
+    return this.steps.join('\n  |> ');
   }
 
   toString(): string {
@@ -205,4 +221,99 @@ export function tagValues(o: {
     `schema.tagValues(bucket: ${fluxString(o.bucket)}, tag: ${fluxString(o.tag)}, predicate: (r) => ${pred}, start: ${renderValue(o.start)})`,
     ['influxdata/influxdb/schema'],
   );
+}
+
+/** Fields of the `social` rollups that add up across sources, shards and replicas. */
+export type SocialSumField = 'count' | 'pos' | 'neg' | 'neu' | 'score_sum';
+
+/**
+ * The ONE way every query reads `social` (issue 16: shards and replicas). A rollup point carries
+ * `source`, `topic` and, from sharded collectors, `shard` ("2/4") and `instance`. Replicas of one
+ * shard count the same posts and shards add up, so, per window of `every`:
+ *   1. sum each series (source, topic, shard, instance) over the window,
+ *   2. max over `instance` (group without it; aggregateWindow fn: max): replicas are not added,
+ *   3. sum over `shard` and `source` (group without them; aggregateWindow fn: sum),
+ * keeping `topic`, `_field` and the columns in `keepSource` ('source' for a per-source panel). Mean
+ * sentiment is score_sum / count after combining (socialMean), never an average of means. On points
+ * without shard/instance (one process) steps 2 and 3 change nothing: the result equals today's
+ * `aggregateWindow(fn: sum)` per topic (or per topic and source), with the same window-stop times.
+ * Steps 1 and 2 stamp rows at the window start so each later window sees exactly one window's rows.
+ */
+export function combinedSocial(o: {
+  bucket: FluxValue;
+  fields: readonly SocialSumField[];
+  topic?: Pred;
+  every?: FluxValue;
+  start?: FluxValue;
+  stop?: FluxValue;
+  keepSource?: boolean;
+}): FluxQuery {
+  const every = renderValue(o.every ?? V.window);
+  let q = from(o.bucket)
+    .range(o.start ?? V.start, o.stop ?? V.stop)
+    .measurement('social');
+  if (o.topic) q = q.filter(o.topic);
+  const top = ['_measurement', '_field', 'topic', ...(o.keepSource ? ['source'] : [])];
+  return q
+    .fields(...o.fields)
+    .add(`aggregateWindow(every: ${every}, fn: sum, createEmpty: false, timeSrc: "_start")`)
+    .group([...top, ...(o.keepSource ? [] : ['source']), 'shard'])
+    .add(`aggregateWindow(every: ${every}, fn: max, createEmpty: false, timeSrc: "_start")`)
+    .group(top)
+    .add(`aggregateWindow(every: ${every}, fn: sum, createEmpty: false)`);
+}
+
+/**
+ * Mean sentiment (score_sum / count) and net sentiment ((pos - neg) / count) per window, from a
+ * combinedSocial over count, score_sum, pos and neg: derived after combining, as the rollups do.
+ */
+export function socialMeans(combined: FluxQuery): FluxQuery {
+  return combined
+    .group(['topic'])
+    .pivotFields()
+    .where('r.count > 0')
+    .map(
+      '({_time: r._time, topic: r.topic, mean: r.score_sum / float(v: r.count), net: float(v: r.pos - r.neg) / float(v: r.count)})',
+    );
+}
+
+/** The topics of the selected coin, for the `topic` variable: a Flux table built from config pairs. */
+export function coinTopics(pairs: readonly { coin: string; topic: string }[]): FluxQuery {
+  const rows = pairs.map((p) => `{coin: ${fluxString(p.coin)}, _value: ${fluxString(p.topic)}}`).join(', ');
+  return FluxQuery.call(`array.from(rows: [${rows}])`, ['array'])
+    .filter(eq('coin', variable('coin')))
+    .keep(['_value']);
+}
+
+/** A Flux expression mapping a topic column to its coin (config pairs); "" for a topic of no coin. */
+export function topicToCoin(pairs: readonly { coin: string; topic: string }[], col = 'r.topic'): string {
+  return pairs.reduceRight(
+    (rest, p) => `if ${col} == ${fluxString(p.topic)} then ${fluxString(p.coin)} else ${rest}`,
+    '""',
+  );
+}
+
+/**
+ * A whole Flux program: named streams, then a result expression. Imports of every part are merged
+ * at the top (Flux wants them first).
+ */
+export function program(
+  bindings: [string, FluxQuery | string][],
+  result: FluxQuery | string,
+  extraImports: string[] = [],
+): string {
+  const imports: string[] = [...extraImports];
+  const parts: string[] = [];
+  const take = (q: FluxQuery | string): string => {
+    if (typeof q === 'string') return q;
+    for (const i of q.importList()) if (!imports.includes(i)) imports.push(i);
+    return q.pipeline();
+  };
+  for (const [name, q] of bindings) {
+    if (!/^[a-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`not a Flux identifier: ${name}`);
+    parts.push(`${name} = ${take(q)}`);
+  }
+  parts.push(take(result));
+  const head = imports.map((i) => `import ${fluxString(i)}\n`).join('');
+  return `${head}${head ? '\n' : ''}${parts.join('\n\n')}`;
 }

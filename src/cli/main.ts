@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { ConfigError } from '../core/config/errors.ts';
 import { redact } from '../core/redact.ts';
+import { exitQuietlyOnBrokenPipe } from './broken-pipe.ts';
 import { registerAnalyze } from './commands/analyze.ts';
 import { registerAnomalies } from './commands/anomalies.ts';
 import { registerBackfill } from './commands/backfill.ts';
@@ -15,6 +16,8 @@ import { registerInfluxd } from './commands/influxd.ts';
 import { registerReport } from './commands/report.ts';
 import { registerSentiment } from './commands/sentiment.ts';
 import { registerSetup } from './commands/setup.ts';
+
+exitQuietlyOnBrokenPipe();
 
 const program = new Command()
   .name('cryptocrawler')

@@ -1,6 +1,6 @@
 // The demo: the whole pipeline on one machine, no API key, no Docker. A real influxd (built once,
 // cached), `setup`, the collector on the seeded simulate source (days of history first, then live),
-// the analytics service, Prometheus when installed, and after `durationSeconds` a terminal report
+// the analytics service, Prometheus (built once like influxd), and after `durationSeconds` a terminal report
 // that sets the anomalies found beside those planted.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,11 +11,11 @@ import { startCollector } from '../collector/service.ts';
 import type { Config } from '../core/config/load.ts';
 import type { Logger } from '../core/log.ts';
 import { freePort, resolveInfluxd, startLocalInfluxd } from '../influx/local-server.ts';
+import { resolvePrometheus, startLocalPrometheus } from '../prometheus/local-server.ts';
 import { setupInflux, setupOptionsFromConfig } from '../influx/setup.ts';
 import { formatReport } from '../report/format.ts';
 import { readReport } from '../report/queries.ts';
 import { matchPlanted } from './planted.ts';
-import { startLocalPrometheus } from './prometheus.ts';
 
 export interface DemoOptions {
   config: Config;
@@ -58,14 +58,17 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     );
     say(`setup: ${setup.changes.length} changes (org, buckets, least-privilege tokens)`);
 
-    const prom = await startLocalPrometheus([
-      { job: 'collector', target: `127.0.0.1:${cfg.services.collector.port}` },
-      { job: 'analytics', target: `127.0.0.1:${cfg.services.analytics.port}` },
-    ]);
-    if (prom) {
-      cleanups.unshift(() => prom.stop());
-      say(`Prometheus scraping both services at ${prom.url}`);
-    } else say('Prometheus not installed (apt-get install prometheus); skipping it');
+    say('finding Prometheus (the first run builds it from the Go module proxy: several minutes)');
+    const prom = await startLocalPrometheus({
+      binary: resolvePrometheus({ onProgress: true }),
+      jobs: [
+        { name: 'collector', targets: [`127.0.0.1:${cfg.services.collector.port}`] },
+        { name: 'analytics', targets: [`127.0.0.1:${cfg.services.analytics.port}`] },
+      ],
+      scrapeIntervalS: 5,
+    });
+    cleanups.unshift(() => prom.stop());
+    say(`Prometheus 3.5 scraping both services at ${prom.url}`);
 
     const startedAt = Date.now();
     say('collector: simulate source generating history (this fills days of 1-minute data), then live posts');

@@ -1,6 +1,7 @@
 // The Flux behind `cryptocrawler report` and the demo's closing report. Each query reads the
 // pre-aggregated measurements (rollups, analytics results), never raw posts, so it stays fast.
 import { InfluxDB } from '@influxdata/influxdb-client';
+import { fluxString } from '../core/flux/string.ts';
 
 export interface ReportSource {
   url: string;
@@ -60,10 +61,6 @@ export interface ReportData {
   correlations: CorrelationRow[];
   lags: LagRow[];
   anomalies: AnomalyRow[];
-}
-
-function fluxString(s: string): string {
-  return JSON.stringify(s);
 }
 
 export async function readReport(src: ReportSource, sinceFlux: string, quote?: string): Promise<ReportData> {

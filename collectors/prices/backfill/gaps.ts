@@ -2,6 +2,7 @@
 // InfluxDB with Flux, so it needs a token with read access: the collector's own token is
 // write-only, hence the separate INFLUX_READ_TOKEN (see README.md).
 import type { QueryApi } from '@influxdata/influxdb-client';
+import { fluxString } from '../../../src/core/flux/string.ts';
 import { runBackfill, SOURCE_TAG, type BackfillOptions, type BackfillResult, type Pair } from './run.ts';
 
 export interface Gap {
@@ -9,11 +10,6 @@ export interface Gap {
   startMs: number;
   /** The first point after the hole (or now), ms. */
   endMs: number;
-}
-
-/** A Flux string literal: JSON escaping plus `$`, which would start an interpolation. */
-export function fluxString(s: string): string {
-  return JSON.stringify(s).replace(/\$/g, '\\$');
 }
 
 /**

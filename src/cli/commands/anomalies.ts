@@ -32,6 +32,7 @@ export function readSeriesFile(file: string, timeColumn?: string, valueColumn?: 
   }
   try {
     return parseSeriesCsv(text, {
+      optionNames: { timeColumn: '--time-column', valueColumn: '--value-column' },
       ...(timeColumn !== undefined ? { timeColumn } : {}),
       ...(valueColumn !== undefined ? { valueColumn } : {}),
     });

@@ -23,7 +23,8 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import type { ServiceRegistry } from '../metrics/registry.ts';
-import { crc32 } from './crc32.ts';
+// node:zlib's crc32 (CRC-32/IEEE, in Node since 20.15; engines require 20.18.1).
+import { crc32 } from 'node:zlib';
 import type { BucketRole, WriteSpool } from './writer.ts';
 
 export interface DiskSpoolOptions {
