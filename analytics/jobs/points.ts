@@ -5,6 +5,7 @@
 //   xcorr,lag_minutes=5,signal=volume,symbol=BTC,topic=bitcoin r=0.42 1717171200000000000
 //   granger,direction=social_to_price,signal=volume,symbol=BTC,topic=bitcoin f=12.1,p_value=1e-9,df_num=5i,df_den=1424i,lags=5i,significant=true 1717171200000000000
 //   anomaly,direction=pos,method=shesd,series=volume,topic=bitcoin value=412,expected=129,score=9.8,text="bitcoin post volume 3.2x expected (412 vs 129 posts/min)" 1717171200000000000
+//   anomaly,direction=pos,method=streaming,series=volume,topic=bitcoin value=412,expected=129,score=0.97,kind="spike",onset=true,text="..." 1717171200000000000
 import { msToNs, toLine } from '../../src/core/write/line.ts';
 import type { CorrelationEstimate, GrangerOk } from '../math/index.ts';
 import type { Signal } from './options.ts';
@@ -83,7 +84,8 @@ export function grangerLine(
   });
 }
 
-export type AnomalySeries = 'volume' | 'negative_posts' | 'returns';
+/** S-H-ESD watches volume, negative_posts and returns; the streaming job also mean sentiment. */
+export type AnomalySeries = 'volume' | 'negative_posts' | 'sentiment' | 'returns';
 
 export interface AnomalyPoint {
   series: AnomalySeries;
@@ -104,6 +106,10 @@ export function anomalyText(a: AnomalyPoint, bucketSeconds: number): string {
     const word = a.value > a.expected ? 'jump' : 'drop';
     return `${a.key} price ${word}: ${pct(Math.expm1(a.value))} in ${per === 'min' ? '1 min' : per} (expected ${pct(Math.expm1(a.expected))})`;
   }
+  if (a.series === 'sentiment') {
+    const dir = a.value >= a.expected ? 'above' : 'below';
+    return `${a.key} mean sentiment ${a.value.toFixed(2)} ${dir} an expected ${a.expected.toFixed(2)} (per ${per})`;
+  }
   const what = a.series === 'volume' ? 'post volume' : 'negative posts';
   const unit = a.series === 'volume' ? `posts/${per}` : `per ${per}`;
   const ratio = a.expected > 0 ? `${(a.value / a.expected).toFixed(1)}x expected` : 'above an expected 0';
@@ -120,6 +126,37 @@ export function anomalyLine(a: AnomalyPoint, bucketSeconds: number): string {
       method: 'shesd',
     },
     fields: { value: a.value, expected: a.expected, score: a.score, text: anomalyText(a, bucketSeconds) },
+    timeNs: msToNs(a.timeMs),
+  });
+}
+
+export type StreamingKind = 'spike' | 'dip' | 'level_shift' | 'variance_change' | 'flatline';
+
+/**
+ * A flag of the streaming detector: the same measurement and tags as S-H-ESD's (method=streaming), so
+ * annotations and reports read both; score is the detector's in [0, 1] (not a robust z), kind what it
+ * saw, onset true on the first flagged bucket of an episode (alerts notify once per episode).
+ */
+export function streamingAnomalyLine(
+  a: AnomalyPoint & { score: number; kind: StreamingKind | null; onset: boolean },
+  bucketSeconds: number,
+): string {
+  return toLine({
+    measurement: 'anomaly',
+    tags: {
+      series: a.series,
+      ...(a.series === 'returns' ? { symbol: a.key } : { topic: a.key }),
+      direction: a.value >= a.expected ? 'pos' : 'neg',
+      method: 'streaming',
+    },
+    fields: {
+      value: a.value,
+      expected: a.expected,
+      score: a.score,
+      kind: a.kind ?? 'unknown',
+      onset: a.onset,
+      text: anomalyText(a, bucketSeconds),
+    },
     timeNs: msToNs(a.timeMs),
   });
 }

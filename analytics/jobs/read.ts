@@ -51,13 +51,17 @@ export interface ReadStats {
   badRows: number;
 }
 
-/** Reads buckets [startMs, startMs + length * bucketMs); startMs must be bucket-aligned. */
+/**
+ * Reads buckets [startMs, startMs + length * bucketMs); startMs must be bucket-aligned. `fillGaps`
+ * false leaves missing social buckets NaN (the streaming job applies its own per-bucket rule).
+ */
 export async function readAlignedSeries(
   queryApi: QueryApi,
   o: JobOptions,
   startMs: number,
   length: number,
   signal?: AbortSignal,
+  fillGaps = true,
 ): Promise<{ series: AlignedSeries; stats: ReadStats }> {
   const stopMs = startMs + length * o.bucketMs;
   const topics = new Map<string, TopicSeries>(o.topics.map((t) => [t, emptyTopicSeries(length)]));
@@ -97,7 +101,7 @@ export async function readAlignedSeries(
       signal,
     );
   }
-  fillSocialGaps(topics, length);
+  if (fillGaps) fillSocialGaps(topics, length);
 
   if (o.symbols.length > 0) {
     const flux = priceQuery({

@@ -1,6 +1,9 @@
 // The analytics service: every `analytics.intervalSeconds`, one run over the last `analytics.lookback`
 // (and the anomaly lookback), never overlapping, each with a timeout; S-H-ESD in a worker thread;
+// every `analytics.streaming.tickSeconds`, the streaming detector over the buckets closed since its
+// last run (its own runner, so a long S-H-ESD run never delays a streaming flag);
 // /metrics, /healthz and /readyz on `services.analytics`. Used by `cryptocrawler analyze --follow`.
+import { join, resolve } from 'node:path';
 import { InfluxDB, type QueryApi } from '@influxdata/influxdb-client';
 import type { Config } from '../../src/core/config/load.ts';
 import { type Logger, silentLogger } from '../../src/core/log.ts';
@@ -11,6 +14,13 @@ import { type EsdRunner, WorkerEsdRunner } from '../jobs/esd-runner.ts';
 import { analyticsMetrics } from '../jobs/metrics.ts';
 import { jobOptionsFromConfig } from '../jobs/options.ts';
 import { type RunSummary, runAnalyticsRange } from '../jobs/run.ts';
+import {
+  STREAMING_STATE_FILE,
+  StreamingJob,
+  type StreamingRunSummary,
+  streamingMetrics,
+  streamingSettingsFromConfig,
+} from '../jobs/streaming.ts';
 import { reportPartition } from './partition-health.ts';
 import { PeriodicRunner } from './periodic.ts';
 
@@ -33,6 +43,12 @@ export interface AnalyticsServiceOptions {
   now?: () => number;
   /** Called after every successful run (tests, the demo). */
   onRun?: (summary: RunSummary) => void;
+  /** Run the scheduled job (correlation, lag, Granger, S-H-ESD); default true. */
+  scheduled?: boolean;
+  /** Where the streaming detectors' state is saved (default: the spool dir's sibling `state`, as the collector's). */
+  stateDir?: string;
+  /** Called after every streaming run that fed at least one bucket. */
+  onStream?: (summary: StreamingRunSummary) => void;
 }
 
 export interface AnalyticsService {
@@ -40,6 +56,8 @@ export interface AnalyticsService {
   health: HealthServer | undefined;
   /** Runs the scheduled job once now (skipped if one is running); resolves when it ends. */
   runNow(): Promise<void>;
+  /** Runs the streaming job once now (skipped if one is running); resolves when it ends. */
+  streamNow(): Promise<void>;
   /** Stops the schedule; a run in progress gets `graceMs` to finish, then is aborted; flushes and closes. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -71,6 +89,8 @@ export async function startAnalyticsService(o: AnalyticsServiceOptions): Promise
       config.influx.org,
     );
   const esd = o.esd ?? new WorkerEsdRunner();
+  const streamingOn = a.streaming.enabled;
+  const settings = streamingSettingsFromConfig(config); // validates before anything connects
   let succeeded = false;
   let lastError: string | null = null;
 
@@ -110,6 +130,38 @@ export async function startAnalyticsService(o: AnalyticsServiceOptions): Promise
     },
   });
 
+  const sm = streamingMetrics(registry);
+  const streaming = streamingOn
+    ? new StreamingJob({
+        options,
+        settings,
+        queryApi,
+        writer,
+        stateFile: join(o.stateDir ?? resolve(config.influx.spool.dir, '..', 'state'), STREAMING_STATE_FILE),
+        metrics: sm,
+        log,
+      })
+    : undefined;
+  const streamer = new PeriodicRunner({
+    intervalMs: settings.tickMs,
+    timeoutMs: a.runTimeoutSeconds * 1000,
+    run: async (signal) => {
+      if (!streaming) return;
+      const summary = await streaming.run(now(), signal);
+      if (summary.liveBuckets + summary.warmupBuckets > 0) o.onStream?.(summary);
+    },
+    onSuccess: () => sm.runs.inc({ outcome: 'ok' }),
+    onSkip: () => sm.runs.inc({ outcome: 'skipped_overlap' }),
+    onError: (err, kind) => {
+      sm.runs.inc({ outcome: kind });
+      if (kind !== 'aborted')
+        log.error(
+          { error: err instanceof Error ? err.message : String(err), outcome: kind },
+          'streaming anomaly run failed',
+        );
+    },
+  });
+
   const health =
     o.serveHealth === false
       ? undefined
@@ -126,14 +178,19 @@ export async function startAnalyticsService(o: AnalyticsServiceOptions): Promise
                 ? 'writes failing'
                 : null,
         });
-  periodic.start();
-  log.info({ intervalSeconds: a.intervalSeconds, lookback: a.lookback }, 'analytics service started');
+  if (o.scheduled ?? true) periodic.start();
+  if (streaming) streamer.start();
+  log.info(
+    { intervalSeconds: a.intervalSeconds, lookback: a.lookback, streaming: streamingOn },
+    'analytics service started',
+  );
 
   return {
     health,
     runNow: () => periodic.tick(),
+    streamNow: () => streamer.tick(),
     stop: async (graceMs = 5000) => {
-      await periodic.stop(graceMs);
+      await Promise.all([periodic.stop(graceMs), streamer.stop(graceMs)]);
       await esd.close();
       if (ownWriter) await writer.close();
       else await writer.flush();

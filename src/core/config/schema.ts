@@ -16,6 +16,9 @@ export const DEFAULT_ANALYTICS_BUCKET_SECONDS = 60;
 export const DEFAULT_ANALYTICS_WINDOWS = ['1h', '6h', '24h'];
 export const DEFAULT_MAX_LAG_MINUTES = 60;
 export const DEFAULT_ANALYTICS_INTERVAL_SECONDS = 60;
+export const DEFAULT_STREAMING_TICK_SECONDS = 1;
+export const DEFAULT_STREAMING_SETTLE_SECONDS = 7;
+export const DEFAULT_STREAMING_WARMUP = '1d';
 
 /** A duration written as "<n><s|m|h|d|w>", e.g. "6h". */
 export const durationString = z.string().refine((v) => parseDurationSeconds(v) !== undefined, {
@@ -136,6 +139,24 @@ export const analyticsSchema = z
       })
       .strict()
       .default({ maxAnoms: 0.02, alpha: 0.05, direction: 'both', period: '1d', lookback: '3d' }),
+    /** The streaming anomaly detector run on every closed bucket (analytics/jobs/streaming.ts). */
+    streaming: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** How often the service looks for newly closed buckets (a cheap check unless one is due). */
+        tickSeconds: z.number().min(0.1).max(60).default(DEFAULT_STREAMING_TICK_SECONDS),
+        /** A bucket is read this long after its end (the collector's rollup grace plus a flush). */
+        settleSeconds: z.number().min(0).max(3600).default(DEFAULT_STREAMING_SETTLE_SECONDS),
+        /** History fed to fresh detectors at a start without saved state. */
+        warmup: durationString.default(DEFAULT_STREAMING_WARMUP),
+      })
+      .strict()
+      .default({
+        enabled: true,
+        tickSeconds: DEFAULT_STREAMING_TICK_SECONDS,
+        settleSeconds: DEFAULT_STREAMING_SETTLE_SECONDS,
+        warmup: DEFAULT_STREAMING_WARMUP,
+      }),
   })
   .strict();
 
