@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -27,7 +28,9 @@ from statsmodels.tsa.stattools import grangercausalitytests
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "analytics" / "math" / "testdata" / "reference.json"
-RAW_DATA = Path("/work/shared/data/anomaly-reference/raw_data.csv")
+# The shared reference data sit beside the repository (shared/data), or where CRYPTOCRAWLER_SHARED_DATA says.
+SHARED_DATA = Path(os.environ.get("CRYPTOCRAWLER_SHARED_DATA", ROOT.parent / "shared" / "data"))
+RAW_DATA = SHARED_DATA / "anomaly-reference" / "raw_data.csv"
 Z95 = stats.norm.ppf(0.975)
 
 

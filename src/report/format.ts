@@ -1,5 +1,6 @@
 // Renders ReportData as a terminal report. Pure: data in, text out.
-import type { ReportData } from './queries.ts';
+import type { CorrelationRow, LagRow, ReportData } from './queries.ts';
+import { describeSince } from './span.ts';
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
@@ -19,9 +20,9 @@ export interface PlantedComparison {
   matchedFound: number;
 }
 
-export function formatReport(d: ReportData, planted?: PlantedComparison): string {
+export function formatReport(d: ReportData, planted?: PlantedComparison, nowMs = Date.now()): string {
   const out: string[] = [];
-  out.push(`CryptoCrawler report (since ${d.since})`, '');
+  out.push(`CryptoCrawler report: ${describeSince(d.since, nowMs)}`, '');
   out.push('Social activity per topic');
   out.push(
     `  ${pad('topic', 12)}${pad('posts', 9)}${pad('pos', 8)}${pad('neg', 8)}${pad('neu', 8)}mean score`,
@@ -37,21 +38,7 @@ export function formatReport(d: ReportData, planted?: PlantedComparison): string
       `  ${pad(`${p.symbol}/${p.quote}`, 12)}${pad(num(p.first, 4), 14)}-> ${pad(num(p.last, 4), 14)}${p.changePct >= 0 ? '+' : ''}${num(p.changePct)} %`,
     );
   if (d.prices.length === 0) out.push('  (no prices in range)');
-  out.push('', 'Latest rolling correlation (Pearson; social signal vs price log return)');
-  const corr = [...d.correlations].sort((a, b) =>
-    `${a.symbol}${a.signal}${a.window}`.localeCompare(`${b.symbol}${b.signal}${b.window}`),
-  );
-  for (const c of corr)
-    out.push(
-      `  ${pad(`${c.symbol} ~ ${c.topic}`, 22)}${pad(c.signal, 11)}${pad(c.window, 5)} r=${pad(num(c.r, 3), 7)} 95% CI [${num(c.ciLow, 3)}, ${num(c.ciHigh, 3)}]  n=${c.n}  p=${c.pValue.toExponential(1)}`,
-    );
-  if (corr.length === 0) out.push('  (no correlation results yet: analytics needs more data)');
-  out.push('', 'Lead/lag (positive: social leads price)');
-  for (const l of d.lags)
-    out.push(
-      `  ${pad(`${l.symbol} ~ ${l.topic}`, 22)}${pad(l.signal, 11)}lag ${pad(`${Math.round(l.lagSeconds / 60)} min`, 9)} r=${pad(num(l.r, 3), 7)}${l.significant ? 'significant' : 'not significant'}`,
-    );
-  if (d.lags.length === 0) out.push('  (no lag results yet)');
+  out.push('', ...correlationTables(d.correlations, d.lags));
   out.push('', `Anomalies (${d.anomalies.length})`);
   for (const a of d.anomalies.slice(-15))
     out.push(`  ${a.time}  ${pad(a.series, 15)}${pad(a.target, 10)}${pad(a.direction, 5)}${a.text}`);
@@ -63,4 +50,58 @@ export function formatReport(d: ReportData, planted?: PlantedComparison): string
         `precision ${num(planted.found ? planted.matchedFound / planted.found : 0)} (${planted.matchedFound} of ${planted.found} reported points lie in a planted anomaly)`,
     );
   return `${out.join('\n')}\n`;
+}
+
+/** The strongest |r| of a (topic, signal) row over its windows: rows are ordered by it. */
+function strength(rows: CorrelationRow[]): number {
+  return Math.max(0, ...rows.map((c) => (Number.isFinite(c.r) ? Math.abs(c.r) : 0)));
+}
+
+/**
+ * One compact table per coin: a row per social signal (strongest correlation first), a column per
+ * window with r and its 95 % interval, and the lead/lag of that signal.
+ */
+export function correlationTables(corr: CorrelationRow[], lags: LagRow[]): string[] {
+  const out: string[] = [
+    'Correlation with the price log return (Pearson r [95 % CI]; lag > 0: social leads)',
+  ];
+  if (corr.length === 0 && lags.length === 0) {
+    out.push('  (no correlation results yet: analytics needs more data)');
+    return out;
+  }
+  const windowOrder = (w: string): number => {
+    const m = /^(\d+)([mhd])$/.exec(w);
+    return m ? Number(m[1]) * ({ m: 1, h: 60, d: 1440 }[m[2] as 'm' | 'h' | 'd'] ?? 1) : Infinity;
+  };
+  const windows = [...new Set(corr.map((c) => c.window))].sort((a, b) => windowOrder(a) - windowOrder(b));
+  const symbols = [...new Set([...corr.map((c) => c.symbol), ...lags.map((l) => l.symbol)])].sort();
+  const cell = 24;
+  for (const symbol of symbols) {
+    const rows = new Map<string, { topic: string; signal: string; corr: CorrelationRow[]; lag?: LagRow }>();
+    const row = (topic: string, signal: string) => {
+      const key = `${topic}\u0000${signal}`;
+      let r = rows.get(key);
+      if (!r) rows.set(key, (r = { topic, signal, corr: [] }));
+      return r;
+    };
+    for (const c of corr) if (c.symbol === symbol) row(c.topic, c.signal).corr.push(c);
+    for (const l of lags) if (l.symbol === symbol) row(l.topic, l.signal).lag = l;
+    const ordered = [...rows.values()].sort((a, b) => strength(b.corr) - strength(a.corr));
+    out.push(
+      '',
+      `  ${symbol}`,
+      `    ${pad('topic', 12)}${pad('signal', 11)}${windows.map((w) => pad(w, cell)).join('')}lag`,
+    );
+    for (const r of ordered) {
+      const cells = windows.map((w) => {
+        const c = r.corr.find((x) => x.window === w);
+        return pad(c ? `${num(c.r, 2)} [${num(c.ciLow, 2)}, ${num(c.ciHigh, 2)}]` : '-', cell);
+      });
+      const lag = r.lag
+        ? `${Math.round(r.lag.lagSeconds / 60)} min (r ${num(r.lag.r, 2)}${r.lag.significant ? '' : ', n.s.'})`
+        : '-';
+      out.push(`    ${pad(r.topic, 12)}${pad(r.signal, 11)}${cells.join('')}${lag}`);
+    }
+  }
+  return out;
 }

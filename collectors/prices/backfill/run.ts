@@ -8,7 +8,7 @@
 import type { ServiceRegistry } from '../../../src/core/metrics/registry.ts';
 import { InvalidPointError, secondsToNs } from '../../../src/core/write/line.ts';
 import type { PointWriter } from '../../../src/core/write/writer.ts';
-import { backoffMs } from '../../../src/core/write/errors.ts';
+import { backoffMs } from '../../../src/core/backoff.ts';
 import { DEFAULT_MAX_PRICE, priceLine } from '../price.ts';
 import type { CcAnswer, CcFailure } from '../cryptocompare/parse.ts';
 import { parseHisto, type Bar } from '../cryptocompare/parse.ts';

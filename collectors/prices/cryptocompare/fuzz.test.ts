@@ -47,6 +47,43 @@ const bar = fc.record(
   },
   { requiredKeys: [] },
 );
+// A bar CryptoCompare would really send: every field present and in range.
+const goodPrice = fc.double({ min: 1e-8, max: DEFAULT_MAX_PRICE, noNaN: true, noDefaultInfinity: true });
+const validBar = fc.record({
+  time: fc.integer({ min: 1_230_768_000, max: 4_102_444_800 }),
+  open: goodPrice,
+  high: goodPrice,
+  low: goodPrice,
+  close: goodPrice,
+  volumefrom: fc.double({ min: 0, max: 1e12, noNaN: true, noDefaultInfinity: true }),
+  volumeto: fc.double({ min: 0, max: 1e15, noNaN: true, noDefaultInfinity: true }),
+});
+/** A well-formed page whose bars are a mix of valid and broken ones. */
+const mixedPage = fc.record({
+  Response: fc.constant('Success'),
+  Data: fc.record({
+    Aggregated: fc.boolean(),
+    TimeFrom: fc.integer({ min: 1_600_000_000, max: 1_700_000_000 }),
+    TimeTo: fc.integer({ min: 1_700_000_000, max: 1_800_000_000 }),
+    Data: fc.array(fc.oneof({ arbitrary: validBar, weight: 3 }, bar, oddValue), { maxLength: 20 }),
+  }),
+});
+
+/** The bar rules restated independently of the parser: what must come out, in order. */
+function expectedBars(raw: unknown[]): unknown[] {
+  const price = (v: unknown) =>
+    typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= DEFAULT_MAX_PRICE;
+  const volume = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+  return raw.filter((b): b is Record<string, unknown> => {
+    if (!b || typeof b !== 'object' || Array.isArray(b)) return false;
+    const r = b as Record<string, unknown>;
+    const t = r.time;
+    if (!(typeof t === 'number' && Number.isInteger(t) && t >= 1_230_768_000 && t <= 4_102_444_800))
+      return false;
+    return [r.open, r.high, r.low, r.close].every(price) && [r.volumefrom, r.volumeto].every(volume);
+  });
+}
+
 const histoBody = fc.record(
   {
     Response: fc.constantFrom('Success', 'Error', 'x'),
@@ -118,6 +155,27 @@ describe('CryptoCompare parsers under fuzzing', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('parseHisto keeps exactly the valid bars of a page, in order, and counts every other one', () => {
+    let valid = 0;
+    let broken = 0;
+    fc.assert(
+      fc.property(mixedPage, (body) => {
+        const page = parseHisto(body as unknown as Record<string, unknown>);
+        expect(page).toBeDefined();
+        const want = expectedBars(body.Data.Data);
+        expect(page!.bars).toEqual(want);
+        const rejected = Object.values(page!.rejected).reduce((a, n) => a + (n ?? 0), 0);
+        expect(page!.bars.length + rejected).toBe(body.Data.Data.length);
+        valid += want.length;
+        broken += rejected;
+      }),
+      { numRuns: 2000 },
+    );
+    // The generator really exercises both sides.
+    expect(valid).toBeGreaterThan(5000);
+    expect(broken).toBeGreaterThan(1000);
   });
 
   it('parseCoinList never throws', () => {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { InfluxDB } from '@influxdata/influxdb-client';
 import cron, { type ScheduledTask } from 'node-cron';
 import { readSecret } from '../../../src/core/secrets.ts';
-import { backoffMs } from '../../../src/core/write/errors.ts';
+import { backoffMs } from '../../../src/core/backoff.ts';
 import { InvalidPointError, secondsToNs } from '../../../src/core/write/line.ts';
 import type { Source, SourceContext, SourceState } from '../../source.ts';
 import { fillGaps, findPriceGaps } from '../backfill/gaps.ts';

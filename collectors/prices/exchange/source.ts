@@ -8,7 +8,7 @@
 // own drop of long-lived connections never leaves a hole. Writes are throttled to one point per
 // product per second (throttle.ts); messages of both connections during a hand-over collapse there.
 import WebSocket from 'ws';
-import { backoffMs } from '../../../src/core/write/errors.ts';
+import { backoffMs } from '../../../src/core/backoff.ts';
 import { InvalidPointError } from '../../../src/core/write/line.ts';
 import { streamMetrics } from '../../social/stream-metrics.ts';
 import type { Source, SourceContext, SourceState } from '../../source.ts';

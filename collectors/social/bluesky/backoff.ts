@@ -1,5 +1,6 @@
 // Reconnect backoff for Jetstream: exponential with jitter, so many clients dropped by one relay
 // restart do not all come back in the same millisecond. Pure: the random source is passed in.
+import { backoffMs } from '../../../src/core/backoff.ts';
 
 export interface JetstreamTiming {
   initialDelayMs: number;
@@ -19,16 +20,11 @@ export const DEFAULT_JETSTREAM_TIMING: Readonly<JetstreamTiming> = Object.freeze
   healthyAfterMessages: 10,
 });
 
-/**
- * Delay before reconnect attempt n (n >= 1): the capped exponential step, of which a random half
- * is kept ("equal jitter"): in [step/2, step].
- */
+/** Delay before reconnect attempt n (n >= 1): the project's equal-jitter backoff, in [step/2, step]. */
 export function jitteredBackoffMs(
   n: number,
   t: Pick<JetstreamTiming, 'initialDelayMs' | 'maxDelayMs'>,
   random: () => number,
 ): number {
-  const step = Math.min(t.maxDelayMs, t.initialDelayMs * 2 ** Math.min(Math.max(0, Math.floor(n) - 1), 40));
-  const r = Math.min(Math.max(random(), 0), 1);
-  return Math.round(step / 2 + (step / 2) * r);
+  return backoffMs(n, t.initialDelayMs, t.maxDelayMs, random);
 }

@@ -1,6 +1,7 @@
 import { HttpError } from '@influxdata/influxdb-client';
 import { describe, expect, it } from 'vitest';
-import { MAX_RETRY_AFTER_MS, backoffMs, classifyWriteError, parseRetryAfter } from './errors.ts';
+import { backoffMs } from '../backoff.ts';
+import { MAX_RETRY_AFTER_MS, classifyWriteError, parseRetryAfter } from './errors.ts';
 
 function http(status: number, headers: Record<string, string> = {}): HttpError {
   return new HttpError(status, 'x', 'body', headers['retry-after'], 'text/plain', undefined, headers);

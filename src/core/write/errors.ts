@@ -66,14 +66,3 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
   if (Number.isNaN(at)) return undefined;
   return Math.min(Math.max(0, at - now), MAX_RETRY_AFTER_MS);
 }
-
-/** Exponential backoff with full jitter on the upper half: 1 s, 2 s, 4 s ... capped. */
-export function backoffMs(
-  attempt: number,
-  baseMs = 1000,
-  capMs = 30_000,
-  random: () => number = Math.random,
-): number {
-  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}

@@ -7,7 +7,8 @@ import { InfluxDB, type WriteApi } from '@influxdata/influxdb-client';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
 import type { ServiceRegistry } from '../metrics/registry.ts';
-import { backoffMs, classifyWriteError, type ClassifiedWriteError } from './errors.ts';
+import { backoffMs } from '../backoff.ts';
+import { classifyWriteError, type ClassifiedWriteError } from './errors.ts';
 
 export type BucketRole = 'raw' | 'main';
 
