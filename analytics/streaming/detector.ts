@@ -11,8 +11,7 @@
 //   flatline   identical values for much longer than ever before (a stuck sensor or a dead feed).
 // The score is their maximum. After a flag, no flag for `suppressPoints` points (one flag per episode).
 import { DEFAULT_STREAMING_OPTIONS, type StreamingOptions, resolveStreamingOptions } from './options.ts';
-import { normalTailDecades } from './normal-tail.ts';
-import { type DetectorState, decodeState, encodeState, initialState } from './state.ts';
+import { type DetectorState, SCALES, decodeState, encodeState, initialState } from './state.ts';
 import { STEP_SAMPLES, dailyPeriod, medianSpacing } from './step.ts';
 
 export { DEFAULT_STREAMING_OPTIONS, type StreamingOptions };
@@ -45,7 +44,20 @@ function rawScore(z: number): number {
 /** The smallest scale a residual is divided by, so a flat history does not make every wiggle infinite. */
 function scaleFloor(s: DetectorState): number {
   const range = s.max - s.min;
-  return Math.max(1e-3 * (Number.isFinite(range) ? range : 0), 1e-9 * Math.abs(s.level || 0), 1e-12);
+  return Math.max(1e-3 * (Number.isFinite(range) ? range : 0), 1e-9 * Math.abs(s.base || 0), 1e-12);
+}
+
+/** z against the record of its statistic: 0.5 at the record, 1 at twice it. */
+function recordScore(z: number, record: number): number {
+  if (!(record > 0)) return 0;
+  return Math.min(1, (0.5 * z) / record);
+}
+
+/** Clipped EWMA update of a mean absolute value (a robust running scale). */
+function updateScale(scale: number, residual: number, alpha: number, clip: number, floor: number): number {
+  const r = Math.abs(residual);
+  if (!(scale > 0)) return r;
+  return scale + alpha * (Math.min(r, clip * Math.max(scale, floor)) - scale);
 }
 
 const GAP: StreamingVerdict = Object.freeze({
@@ -75,63 +87,98 @@ function slotOf(s: DetectorState, timeMs: number): number {
   return Math.min(s.period - 1, Math.floor(inCycle / s.stepMs));
 }
 
+/** 1.2533 turns a mean absolute deviation into a standard deviation (normal data). */
+const MAD_TO_SD = 1.2533;
+
 function step(s: DetectorState, timeMs: number, x: number): StreamingVerdict {
   const o = s.options;
   learnStep(s, timeMs);
   if (!Number.isFinite(x)) return GAP;
 
   const first = s.n === 0;
-  if (first) {
-    s.level = x;
-    s.base = x;
-  }
   const slot = slotOf(s, timeMs);
+  // The daily profile enters gradually as its slot is seen on more days.
+  const seasonWeight =
+    slot >= 0 ? Math.min(1, (s.seasonVisits[slot] as number) / Math.max(o.seasonalMinCycles, 1e-9)) : 0;
+  const seasonal = slot >= 0 ? seasonWeight * (s.season[slot] as number) : 0;
+  const y = x - seasonal;
+  if (first) {
+    s.base = x;
+    s.means.fill(y);
+  }
   const floor = scaleFloor(s);
+  const expected = (s.means[0] as number) + seasonal;
 
-  // Local expectation.
-  const rLocal = x - s.level;
-  const zLocal = Math.abs(rLocal) / Math.max(1.2533 * s.localScale, floor);
-  // Seasonal expectation, once each slot has been visited on enough days.
-  let expected = s.level;
-  let z = zLocal;
-  let signed = rLocal;
-  let rSeason = Number.NaN;
-  if (slot >= 0 && (s.seasonVisits[slot] as number) >= o.seasonalMinCycles) {
-    const seasonal = s.base + (s.season[slot] as number);
-    rSeason = x - seasonal;
-    const zSeason = Math.abs(rSeason) / Math.max(1.2533 * s.seasonScale, floor);
-    if (zSeason < zLocal) {
-      z = zSeason;
-      signed = rSeason;
-      expected = seasonal;
+  // Details: the one-step residual, then the differences between successive EWMA means.
+  const details = new Float64Array(SCALES + 1);
+  details[0] = y - (s.means[0] as number);
+  let alpha = o.levelAlpha;
+  const previous = Float64Array.from(s.means);
+  for (let k = 0; k < SCALES; k++) {
+    s.means[k] = (s.means[k] as number) + alpha * (y - (s.means[k] as number));
+    alpha /= o.scaleFactor;
+  }
+  for (let k = 1; k < SCALES; k++) details[k] = (s.means[k - 1] as number) - (previous[k] as number);
+  // Short-term spread against the long-run spread, as a log ratio (variance changes).
+  s.spreadShort = first
+    ? 0
+    : s.spreadShort + o.spreadAlpha * (Math.abs(details[0] as number) - s.spreadShort);
+  const longSpread = s.detailScales[0] as number;
+  const logRatio = Math.log((s.spreadShort + floor) / (longSpread + floor));
+  details[SCALES] = logRatio;
+
+  let pointZ = 0;
+  let multiZ = 0;
+  let multiSign = 0;
+  for (let k = 0; k < SCALES; k++) {
+    const z = Math.abs(details[k] as number) / Math.max(MAD_TO_SD * (s.detailScales[k] as number), floor);
+    if (k === 0) pointZ = z;
+    else if (z > multiZ) {
+      multiZ = z;
+      multiSign = Math.sign(details[k] as number);
     }
   }
-  if (!Number.isFinite(z)) z = 0;
-  const raw = rawScore(z);
+  const varZ = Math.abs(logRatio) / Math.max(MAD_TO_SD * (s.detailScales[SCALES] as number), 1e-6);
+  // Each statistic is judged against its own (slowly forgotten) record: a score of 0.5 is a new
+  // record, so heavy-tailed series calibrate themselves instead of trusting a normal tail.
+  const warmScales = s.n >= 2;
+  const point = o.parts.point && warmScales ? recordScore(pointZ, s.records[0] as number) : 0;
+  const multi = o.parts.multiscale && warmScales ? recordScore(multiZ, s.records[1] as number) : 0;
+  const variance = o.parts.variance && warmScales ? recordScore(varZ, s.records[2] as number) : 0;
 
   // Anomaly likelihood: short mean of raw scores against their long-run mean and spread.
+  const raw = rawScore(Math.max(pointZ, multiZ));
   const w = o.shortWindow;
   s.ring[s.ringPos] = raw;
-  s.ringSign[s.ringPos] = Math.sign(signed) * raw;
+  s.ringSign[s.ringPos] = Math.sign(details[0] as number) * raw;
   s.ringPos = (s.ringPos + 1) % w;
   let shortSum = 0;
-  let shortSigned = 0;
-  for (let i = 0; i < w; i++) {
-    shortSum += s.ring[i] as number;
-    shortSigned += s.ringSign[i] as number;
-  }
+  for (let i = 0; i < w; i++) shortSum += s.ring[i] as number;
   const shortMean = shortSum / Math.min(w, s.n + 1);
   const sd = Math.sqrt(Math.max(s.longVar, 1e-6));
-  const likelihood = o.parts.likelihood
-    ? normalTailDecades((shortMean - s.longMean) / sd) / o.fullScoreDecades
-    : 0;
-  const point = o.parts.point ? normalTailDecades(z) / o.fullScoreDecades / 2 : 0;
+  const likelihoodZ = (shortMean - s.longMean) / sd;
+  const likelihood = o.parts.likelihood && warmScales ? recordScore(likelihoodZ, s.records[3] as number) : 0;
 
   const range = s.max - s.min;
+  const warmRange = s.n >= o.warmupPoints;
   const novel =
     o.parts.range &&
-    s.n >= o.warmupPoints &&
+    warmRange &&
     (x > s.max + o.rangeTolerance * range || x < s.min - o.rangeTolerance * range);
+  // The same at slower scales: an EWMA mean of the deseasonalised value beyond all it has been.
+  let novelMean = -1;
+  for (let k = 0; k < SCALES; k++) {
+    const m = s.means[k] as number;
+    const lo = s.meanMin[k] as number;
+    const hi = s.meanMax[k] as number;
+    const tol = o.meanRangeTolerance * (hi - lo);
+    if (o.parts.meanRange && warmRange && k >= 1 && (m > hi + tol || m < lo - tol) && novelMean < 0)
+      novelMean = k;
+    if (2 * s.n >= o.warmupPoints) {
+      s.meanMin[k] = Math.min(lo, m);
+      s.meanMax[k] = Math.max(hi, m);
+    }
+  }
 
   // Flat line: identical values for far longer than ever before.
   let flat = false;
@@ -144,17 +191,19 @@ function step(s: DetectorState, timeMs: number, x: number): StreamingVerdict {
     s.run = 0;
   }
 
-  let score = Math.max(likelihood, point);
-  let kind: StreamingAnomalyKind = signed >= 0 ? 'spike' : 'dip';
-  if (score === likelihood && Math.abs(shortSigned) < 0.5 * shortSum) kind = 'variance_change';
-  else if (
-    score === likelihood &&
-    shortSum > 0 &&
-    Math.abs(shortSigned) >= 0.9 * shortSum &&
-    likelihood > point
-  )
+  let score = Math.max(point, multi, variance, likelihood);
+  let kind: StreamingAnomalyKind = (details[0] as number) >= 0 ? 'spike' : 'dip';
+  if (score === multi && multi > point) kind = 'level_shift';
+  else if (score === variance && variance > point) kind = 'variance_change';
+  void multiSign;
+  if (novelMean >= 0) {
+    score = 1;
     kind = 'level_shift';
-  if (novel) score = 1;
+  }
+  if (novel) {
+    score = 1;
+    kind = x > s.max ? 'spike' : 'dip';
+  }
   if (flat) {
     score = 1;
     kind = 'flatline';
@@ -168,24 +217,35 @@ function step(s: DetectorState, timeMs: number, x: number): StreamingVerdict {
 
   // Learn from this point (after deciding on it).
   if (!first) {
-    const clipL = o.scaleClip * Math.max(s.localScale, floor);
-    s.localScale += o.scaleAlpha * (Math.min(Math.abs(rLocal), clipL) - s.localScale);
+    for (let k = 0; k < SCALES; k++) {
+      s.detailScales[k] = updateScale(
+        s.detailScales[k] as number,
+        details[k] as number,
+        o.scaleAlpha,
+        o.scaleClip,
+        floor,
+      );
+    }
+    s.detailScales[SCALES] = updateScale(
+      s.detailScales[SCALES] as number,
+      logRatio,
+      o.scaleAlpha,
+      o.scaleClip,
+      1e-6,
+    );
   }
-  s.level += o.levelAlpha * (x - s.level);
   if (slot >= 0) {
     const visits = s.seasonVisits[slot] as number;
     const dev = x - s.base;
     const a = Math.max(o.seasonalAlpha, 1 / (visits + 1));
-    s.season[slot] = visits === 0 ? dev : (s.season[slot] as number) + a * (dev - (s.season[slot] as number));
+    s.season[slot] = (s.season[slot] as number) + a * (dev - (s.season[slot] as number));
     s.seasonVisits[slot] = visits + 1;
     s.base += (1 / Math.max(s.period, 1)) * (x - (s.season[slot] as number) - s.base);
-    if (Number.isFinite(rSeason)) {
-      const clipS = o.scaleClip * Math.max(s.seasonScale, floor);
-      s.seasonScale =
-        s.seasonScale === 0
-          ? Math.abs(rSeason)
-          : s.seasonScale + o.scaleAlpha * (Math.min(Math.abs(rSeason), clipS) - s.seasonScale);
-    }
+  }
+  const stats = [pointZ, multiZ, varZ, likelihoodZ];
+  // Records start once the scales have settled (half the warm-up), so they are not the start-up's.
+  for (let k = 0; k < stats.length && 2 * s.n >= o.warmupPoints; k++) {
+    s.records[k] = Math.max((s.records[k] as number) * o.recordDecay, stats[k] as number);
   }
   const la = s.n < 1 / o.longAlpha ? 1 / (s.n + 1) : o.longAlpha;
   const delta = raw - s.longMean;

@@ -7,8 +7,12 @@ export interface StreamingOptions {
   threshold: number;
   /** Points seen before any flag: the scale and the score distribution need some history. */
   warmupPoints: number;
-  /** Weight of the newest value in the local level (EWMA; 1 = last value). */
+  /** Weight of the newest value in the fastest EWMA mean (1 = last value). */
   levelAlpha: number;
+  /** Each slower EWMA mean gives the newest value this many times less weight. */
+  scaleFactor: number;
+  /** Weight of the newest absolute residual in the short-term spread (variance changes). */
+  spreadAlpha: number;
   /** Weight of the newest absolute residual in the robust residual scale (EWMA). */
   scaleAlpha: number;
   /** A residual enters the scale clipped at this many scales, so one spike does not blind it. */
@@ -25,8 +29,12 @@ export interface StreamingOptions {
   longAlpha: number;
   /** Decades of improbability (-log10 tail) that make a score of 1. */
   fullScoreDecades: number;
+  /** Per-point factor by which the record of each statistic is forgotten. */
+  recordDecay: number;
   /** A value beyond the range seen so far by this share of the range is novel. */
   rangeTolerance: number;
+  /** The same for the EWMA means (slower, so they may not creep past their range unnoticed). */
+  meanRangeTolerance: number;
   /** Points after a flag during which no new flag is raised (one flag per episode). */
   suppressPoints: number;
   /** Identical values in a row, in multiples of the longest such run seen before, that flag a flat line. */
@@ -37,7 +45,10 @@ export interface StreamingOptions {
   parts: {
     likelihood: boolean;
     point: boolean;
+    multiscale: boolean;
+    variance: boolean;
     range: boolean;
+    meanRange: boolean;
     seasonal: boolean;
     flatline: boolean;
     suppression: boolean;
@@ -45,9 +56,11 @@ export interface StreamingOptions {
 }
 
 export const DEFAULT_STREAMING_OPTIONS: StreamingOptions = Object.freeze({
-  threshold: 0.5,
+  threshold: 0.8,
   warmupPoints: 100,
   levelAlpha: 0.5,
+  scaleFactor: 4,
+  spreadAlpha: 1 / 16,
   scaleAlpha: 0.01,
   scaleClip: 4,
   seasonalAlpha: 0.3,
@@ -56,14 +69,19 @@ export const DEFAULT_STREAMING_OPTIONS: StreamingOptions = Object.freeze({
   shortWindow: 10,
   longAlpha: 0.001,
   fullScoreDecades: 10,
-  rangeTolerance: 0.05,
-  suppressPoints: 100,
+  recordDecay: 0.9995,
+  rangeTolerance: 0,
+  meanRangeTolerance: 0.1,
+  suppressPoints: 20,
   flatRunFactor: 2,
   flatMinRun: 30,
   parts: Object.freeze({
     likelihood: true,
     point: true,
+    multiscale: true,
+    variance: true,
     range: true,
+    meanRange: true,
     seasonal: true,
     flatline: true,
     suppression: true,
@@ -75,6 +93,8 @@ export const streamingOptionsSchema = z.object({
   threshold: unit,
   warmupPoints: z.number().int().min(0),
   levelAlpha: unit,
+  scaleFactor: z.number().min(1),
+  spreadAlpha: unit,
   scaleAlpha: unit,
   scaleClip: z.number().positive(),
   seasonalAlpha: unit,
@@ -83,14 +103,19 @@ export const streamingOptionsSchema = z.object({
   shortWindow: z.number().int().min(1).max(10_000),
   longAlpha: unit,
   fullScoreDecades: z.number().positive(),
+  recordDecay: unit,
   rangeTolerance: z.number().min(0),
+  meanRangeTolerance: z.number().min(0),
   suppressPoints: z.number().int().min(0),
   flatRunFactor: z.number().min(1),
   flatMinRun: z.number().int().min(2),
   parts: z.object({
     likelihood: z.boolean(),
     point: z.boolean(),
+    multiscale: z.boolean(),
+    variance: z.boolean(),
     range: z.boolean(),
+    meanRange: z.boolean(),
     seasonal: z.boolean(),
     flatline: z.boolean(),
     suppression: z.boolean(),

@@ -1,11 +1,13 @@
 // The detector's whole memory as one plain record, and its JSON form. A snapshot holds numbers and
 // arrays of numbers only; NaN and infinities (which JSON cannot hold) travel as strings, so
 // restore(JSON.parse(JSON.stringify(snapshot))) continues bit-identically.
-import { z } from 'zod';
 import { type StreamingOptions, resolveStreamingOptions } from './options.ts';
 
 export const STREAMING_STATE_VERSION = 1;
 export const STREAMING_STATE_KIND = 'cryptocrawler.streaming-detector';
+
+/** EWMA means of the deseasonalised value, from fast to slow; their differences are the details. */
+export const SCALES = 5;
 
 export interface DetectorState {
   options: StreamingOptions;
@@ -17,14 +19,22 @@ export interface DetectorState {
   stepMs: number;
   /** Slots per day (0 = no profile). */
   period: number;
-  level: number;
-  /** Mean absolute residual from the local level. */
-  localScale: number;
-  /** Deseasonalised level and the per-slot profile around it. */
+  /** Deseasonalised level and the per-slot daily profile around it, with visits per slot. */
   base: number;
   season: Float64Array;
   seasonVisits: Float64Array;
-  seasonScale: number;
+  /** EWMA means of the deseasonalised value (SCALES of them, fast to slow). */
+  means: Float64Array;
+  /** Robust scale (mean absolute value) of each detail, and of the short-term spread's log ratio. */
+  detailScales: Float64Array;
+  /** Short-term mean absolute one-step residual (for variance changes). */
+  spreadShort: number;
+  spreadScale: number;
+  /** Slowly forgotten records of the point, multi-scale, variance and likelihood statistics. */
+  records: Float64Array;
+  /** Range of each EWMA mean since the scales settled. */
+  meanMin: Float64Array;
+  meanMax: Float64Array;
   min: number;
   max: number;
   /** Ring of the last raw scores (and their signs) for the likelihood's short mean. */
@@ -48,12 +58,16 @@ export function initialState(options: StreamingOptions): DetectorState {
     spacings: [],
     stepMs: Number.NaN,
     period: 0,
-    level: Number.NaN,
-    localScale: 0,
     base: Number.NaN,
     season: new Float64Array(0),
     seasonVisits: new Float64Array(0),
-    seasonScale: 0,
+    means: new Float64Array(SCALES),
+    detailScales: new Float64Array(SCALES + 1),
+    spreadShort: 0,
+    spreadScale: 0,
+    records: new Float64Array(4),
+    meanMin: new Float64Array(SCALES).fill(Number.POSITIVE_INFINITY),
+    meanMax: new Float64Array(SCALES).fill(Number.NEGATIVE_INFINITY),
     min: Number.POSITIVE_INFINITY,
     max: Number.NEGATIVE_INFINITY,
     ring: new Float64Array(options.shortWindow),
@@ -69,105 +83,72 @@ export function initialState(options: StreamingOptions): DetectorState {
 }
 
 type Json = number | string;
-const num = (v: number): Json => (Number.isFinite(v) ? v : String(v));
-const nums = (a: ArrayLike<number>): Json[] => Array.from(a, num);
-
-export function encodeState(s: DetectorState): unknown {
-  return {
-    kind: STREAMING_STATE_KIND,
-    version: STREAMING_STATE_VERSION,
-    options: structuredClone(s.options),
-    n: s.n,
-    lastTimeMs: num(s.lastTimeMs),
-    spacings: nums(s.spacings),
-    stepMs: num(s.stepMs),
-    period: s.period,
-    level: num(s.level),
-    localScale: num(s.localScale),
-    base: num(s.base),
-    season: nums(s.season),
-    seasonVisits: nums(s.seasonVisits),
-    seasonScale: num(s.seasonScale),
-    min: num(s.min),
-    max: num(s.max),
-    ring: nums(s.ring),
-    ringSign: nums(s.ringSign),
-    ringPos: s.ringPos,
-    longMean: num(s.longMean),
-    longVar: num(s.longVar),
-    lastValue: num(s.lastValue),
-    run: s.run,
-    longestRun: s.longestRun,
-    sinceFlag: num(s.sinceFlag),
-  };
+const toJson = (v: number): Json => (Number.isFinite(v) ? v : String(v));
+function fromJson(v: unknown, key: string): number {
+  if (typeof v === 'number') return v;
+  if (v === 'NaN' || v === 'Infinity' || v === '-Infinity') return Number(v);
+  throw new Error(`bad streaming detector state at ${key}: not a number`);
 }
 
-const jsonNumber = z.union([
-  z.number(),
-  z.enum(['NaN', 'Infinity', '-Infinity']).transform((t) => Number(t)),
-]);
-const jsonArray = z.array(jsonNumber);
-const stateSchema = z.object({
-  kind: z.literal(STREAMING_STATE_KIND),
-  version: z.literal(STREAMING_STATE_VERSION),
-  options: z.record(z.string(), z.unknown()),
-  n: z.number().int().min(0),
-  lastTimeMs: jsonNumber,
-  spacings: jsonArray,
-  stepMs: jsonNumber,
-  period: z.number().int().min(0),
-  level: jsonNumber,
-  localScale: jsonNumber,
-  base: jsonNumber,
-  season: jsonArray,
-  seasonVisits: jsonArray,
-  seasonScale: jsonNumber,
-  min: jsonNumber,
-  max: jsonNumber,
-  ring: jsonArray,
-  ringSign: jsonArray,
-  ringPos: z.number().int().min(0),
-  longMean: jsonNumber,
-  longVar: jsonNumber,
-  lastValue: jsonNumber,
-  run: z.number().int().min(0),
-  longestRun: z.number().int().min(0),
-  sinceFlag: jsonNumber,
-});
+export function encodeState(s: DetectorState): unknown {
+  const out: Record<string, unknown> = {
+    kind: STREAMING_STATE_KIND,
+    version: STREAMING_STATE_VERSION,
+  };
+  for (const [key, value] of Object.entries(s)) {
+    if (key === 'options') out[key] = structuredClone(value);
+    else if (typeof value === 'number') out[key] = toJson(value);
+    else out[key] = Array.from(value as ArrayLike<number>, toJson);
+  }
+  return out;
+}
 
 /** Inverse of encodeState; throws an Error naming what is wrong with a foreign or damaged state. */
 export function decodeState(value: unknown): DetectorState {
-  const kind = (value as { kind?: unknown } | null)?.kind;
-  const version = (value as { version?: unknown } | null)?.version;
-  if (kind !== STREAMING_STATE_KIND) {
-    throw new Error(`not a streaming detector state (kind ${JSON.stringify(kind)})`);
+  const record = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  if (record.kind !== STREAMING_STATE_KIND) {
+    throw new Error(`not a streaming detector state (kind ${JSON.stringify(record.kind)})`);
   }
-  if (version !== STREAMING_STATE_VERSION) {
+  if (record.version !== STREAMING_STATE_VERSION) {
     throw new Error(
-      `streaming detector state version ${JSON.stringify(version)} is not ${STREAMING_STATE_VERSION}; start a new detector`,
+      `streaming detector state version ${JSON.stringify(record.version)} is not ${STREAMING_STATE_VERSION}; start a new detector`,
     );
   }
-  const parsed = stateSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(
-      `bad streaming detector state at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`,
-    );
+  const options = resolveStreamingOptions(record.options as Partial<StreamingOptions>);
+  // The fresh state of the same options is the template: every field must be there, of its type.
+  const state = initialState(options) as unknown as Record<string, unknown>;
+  for (const [key, template] of Object.entries(state)) {
+    if (key === 'options') continue;
+    const v = record[key];
+    if (typeof template === 'number') state[key] = fromJson(v, key);
+    else {
+      if (!Array.isArray(v)) throw new Error(`bad streaming detector state at ${key}: not an array`);
+      const values = v.map((item, i) => fromJson(item, `${key}.${i}`));
+      state[key] = template instanceof Float64Array ? Float64Array.from(values) : values;
+    }
   }
-  const p = parsed.data;
-  const options = resolveStreamingOptions(p.options as Partial<StreamingOptions>);
-  if (p.ring.length !== options.shortWindow || p.ringSign.length !== options.shortWindow) {
-    throw new Error('bad streaming detector state: ring length differs from options.shortWindow');
+  const s = state as unknown as DetectorState;
+  const lengths: [string, number, number][] = [
+    ['ring', s.ring.length, options.shortWindow],
+    ['ringSign', s.ringSign.length, options.shortWindow],
+    ['means', s.means.length, SCALES],
+    ['records', s.records.length, 4],
+    ['meanMin', s.meanMin.length, SCALES],
+    ['meanMax', s.meanMax.length, SCALES],
+    ['detailScales', s.detailScales.length, SCALES + 1],
+    ['season', s.season.length, s.period],
+    ['seasonVisits', s.seasonVisits.length, s.period],
+  ];
+  for (const [key, got, want] of lengths) {
+    if (got !== want)
+      throw new Error(`bad streaming detector state at ${key}: length ${got}, expected ${want}`);
   }
-  if (p.season.length !== p.period || p.seasonVisits.length !== p.period) {
-    throw new Error('bad streaming detector state: season length differs from period');
+  for (const key of ['n', 'period', 'ringPos', 'run', 'longestRun'] as const) {
+    if (!Number.isInteger(s[key]) || s[key] < 0) {
+      throw new Error(`bad streaming detector state at ${key}: not a count`);
+    }
   }
-  return {
-    ...p,
-    options,
-    season: Float64Array.from(p.season),
-    seasonVisits: Float64Array.from(p.seasonVisits),
-    ring: Float64Array.from(p.ring),
-    ringSign: Float64Array.from(p.ringSign),
-  };
+  if (s.ringPos >= options.shortWindow)
+    throw new Error('bad streaming detector state at ringPos: out of range');
+  return s;
 }
