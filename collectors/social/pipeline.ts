@@ -10,6 +10,7 @@ import type { PointWriter } from '../../src/core/write/writer.ts';
 import { postLine, validatePost } from './post.ts';
 import { RollupAggregator, rollupLine, type RollupSnapshot, type RollupWriterTags } from './rollup.ts';
 import { DEFAULT_INSTANCE, inShard, shardLabel, type ShardSpec, UNSHARDED } from './shard.ts';
+import { TrendTracker, type TrendsConfig } from './trends/index.ts';
 import type { DropReason, SentimentScorer, TopicRouter } from './types.ts';
 
 export interface SocialPipelineOptions {
@@ -30,6 +31,8 @@ export interface SocialPipelineOptions {
   /** collector.instance: tags the rollups so replicas of one shard never overwrite each other. */
   instance?: string;
   now?: () => number;
+  /** Trending terms, emerging terms, themes, share of voice (collectors/social/trends); absent = off. */
+  trends?: { config: TrendsConfig; coinOf: (topic: string) => string | undefined };
 }
 
 export type IngestOptions = { requireEnglish?: boolean };
@@ -86,7 +89,19 @@ export class SocialPipeline {
       ),
     };
     if (o.stateFile) this.loadState(o.stateFile);
+    // Trend points carry no shard tag: shard 0 ranks its sample of the posts, the others none.
+    if (o.trends?.config.enabled && this.shard.index === 0)
+      this.trends = new TrendTracker({
+        ...o.trends,
+        writer: o.writer,
+        metrics: r,
+        log: o.log,
+        now: this.now,
+        ...(o.stateFile ? { stateFile: o.stateFile.replace(/(\.json)?$/, '-trends.json') } : {}),
+      });
   }
+
+  readonly trends: TrendTracker | undefined;
 
   /** Handles one post from a source. Never throws: bad input is counted and skipped. */
   ingest(source: string, raw: unknown, opts: IngestOptions = {}): 'accepted' | 'other_shard' | DropReason {
@@ -111,6 +126,7 @@ export class SocialPipeline {
       throw err;
     }
     this.o.writer.write('raw', lines);
+    this.trends?.add(topics, post.text, post.createdAtMs);
     for (const topic of topics) {
       const key = `${source}\u0000${topic}`;
       let child = this.receivedChild.get(key);
@@ -138,11 +154,14 @@ export class SocialPipeline {
       );
     this.m.rollups.inc(due.length);
     this.m.open.set(this.agg.openIntervals());
+    this.trends?.tick(all);
     return due.length;
   }
 
   /** Writes every interval, open ones included, and saves the state (shutdown). */
   flushAll(): number {
+    // Saved before the open trend intervals are ranked, so a restart continues them.
+    this.trends?.saveState(true);
     const n = this.tick(true);
     this.saveState();
     return n;
@@ -153,6 +172,7 @@ export class SocialPipeline {
   }
 
   saveState(): void {
+    this.trends?.saveState();
     const file = this.o.stateFile;
     if (!file) return;
     try {

@@ -16,6 +16,7 @@ import { registerInfluxd } from './commands/influxd.ts';
 import { registerReport } from './commands/report.ts';
 import { registerSentiment } from './commands/sentiment.ts';
 import { registerSetup } from './commands/setup.ts';
+import { registerTrends } from './commands/trends.ts';
 
 exitQuietlyOnBrokenPipe();
 
@@ -40,6 +41,7 @@ registerAnalyze(program);
 registerAnomalies(program);
 registerCorrelate(program);
 registerBackfill(program);
+registerTrends(program);
 
 try {
   await program.parseAsync(process.argv);

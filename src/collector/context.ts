@@ -39,6 +39,7 @@ export function buildSourceContext(o: ContextOptions): SourceContext {
     shard: memberOf(o.config.collector.shard),
     instance: o.config.collector.instance,
     now,
+    ...(o.config.trends ? { trends: { config: o.config.trends, coinOf: (t: string) => router.coinOf(t) } } : {}),
   });
   return { config: o.config, writer: o.writer, metrics, log, stateDir, social, sentiment, router, now };
 }

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { parseDurationSeconds } from './duration.ts';
 import { parseMember } from './member.ts';
+import { trendsConfigSchema } from '../../../collectors/social/trends/config.ts';
 
 export const DEFAULT_BATCH_SIZE = 5000;
 export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
@@ -178,6 +179,8 @@ export const coreConfigSchema = z
       .strict()
       .default({ intervalSeconds: DEFAULT_ROLLUP_INTERVAL_SECONDS }),
     analytics: analyticsSchema.default(analyticsSchema.parse({})),
+    /** Trending and emerging terms, themes, share of voice (collectors/social/trends). */
+    trends: trendsConfigSchema.prefault({}),
     collector: collectorSchema.default({ shard: '0/1', instance: 'default' }),
     services: servicesSchema.default({
       collector: { host: '127.0.0.1', port: 9464 },
