@@ -17,10 +17,25 @@ const NASTY = [
   '',
 ];
 
+/** Control characters made visible: the annotated-CSV answer itself rewrites CR and LF. */
+const visible = (s: string): string =>
+  s.replace(/\n/g, '<LF>').replace(/\r/g, '<CR>').replace(/\t/g, '<TAB>');
+
 describe('fluxString against a real influxd', () => {
   it('reads every value back unchanged', async () => {
     const rows = NASTY.map((s, i) => `{i: ${i}, v: ${fluxString(s)}}`).join(', ');
-    const got = await queryRows<{ i: number; v: string }>(`import "array"\narray.from(rows: [${rows}])`);
-    expect(got.map((r) => r.v)).toEqual(NASTY);
+    const mark = (v: string, ch: string, name: string): string =>
+      `strings.replaceAll(v: ${v}, t: ${fluxString(ch)}, u: "<${name}>")`;
+    const got = await queryRows<{ i: number; v: string; n: number }>(
+      [
+        'import "array"',
+        'import "strings"',
+        `array.from(rows: [${rows}])`,
+        `  |> map(fn: (r) => ({i: r.i, n: strings.strlen(v: r.v), v: ${mark(mark(mark('r.v', '\n', 'LF'), '\r', 'CR'), '\t', 'TAB')}}))`,
+      ].join('\n'),
+    );
+    expect(got.map((r) => r.v)).toEqual(NASTY.map(visible));
+    // strlen counts Unicode code points.
+    expect(got.map((r) => Number(r.n))).toEqual(NASTY.map((s) => [...s].length));
   });
 });

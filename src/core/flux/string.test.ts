@@ -6,7 +6,7 @@ import { fluxString } from './string.ts';
 function unquote(lit: string): string {
   expect(lit.startsWith('"') && lit.endsWith('"')).toBe(true);
   const body = lit.slice(1, -1);
-  const back: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\': '\\', '"': '"', $: '$' };
+  const back: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\': '\\', '"': '"' };
   let out = '';
   for (let i = 0; i < body.length; i++) {
     const c = body[i] as string;
@@ -17,6 +17,10 @@ function unquote(lit: string): string {
       continue;
     }
     const e = body[++i] as string;
+    if (e === '$' && body[i + 1] === '{') {
+      out += '$';
+      continue;
+    }
     if (!(e in back)) throw new Error(`unknown escape \\${e}`);
     out += back[e];
   }
@@ -24,11 +28,11 @@ function unquote(lit: string): string {
 }
 
 describe('fluxString', () => {
-  it('escapes backslash, double quote, dollar and control whitespace', () => {
+  it('escapes backslash, double quote, ${ and control whitespace, and leaves a lone $ alone', () => {
     expect(fluxString('a"b')).toBe('"a\\"b"');
     expect(fluxString('a\\b')).toBe('"a\\\\b"');
     expect(fluxString('x${y}')).toBe('"x\\${y}"');
-    expect(fluxString('$BTC')).toBe('"\\$BTC"');
+    expect(fluxString('$BTC')).toBe('"$BTC"');
     expect(fluxString('a\nb\tc\r')).toBe('"a\\nb\\tc\\r"');
     expect(fluxString('bitcoin')).toBe('"bitcoin"');
   });

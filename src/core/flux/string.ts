@@ -1,13 +1,13 @@
 // The one Flux string literal every query builder uses (analytics, dashboards, report, backfill).
-// Flux strings take `\\`, `\"`, `\n`, `\r`, `\t` and `\$` escapes, and `${` starts an interpolation:
-// escaping every `$` keeps a value such as `${x}` inert in Flux and, inside a dashboard, keeps
-// Grafana from reading it as a variable. test/flux-string.test.ts round-trips values through a real
-// influxd.
+// Flux strings take the escapes `\\`, `\"`, `\n`, `\r`, `\t` and `\${`; a bare `${` starts an
+// interpolation, and a lone `\$` is a syntax error (checked against influxd 2.7.12), so only `${` is
+// escaped: a value such as `${x}` stays inert in Flux and, inside a dashboard, Grafana does not read
+// it as a variable. test/flux-string.test.ts round-trips values through a real influxd.
 
 const ESCAPES: Readonly<Record<string, string>> = {
   '\\': '\\\\',
   '"': '\\"',
-  $: '\\$',
+  '${': '\\${',
   '\n': '\\n',
   '\r': '\\r',
   '\t': '\\t',
@@ -15,5 +15,5 @@ const ESCAPES: Readonly<Record<string, string>> = {
 
 /** A Flux string literal holding exactly `value`. */
 export function fluxString(value: string): string {
-  return `"${value.replace(/[\\"$\n\r\t]/g, (c) => ESCAPES[c] as string)}"`;
+  return `"${value.replace(/[\\"\n\r\t]|\$\{/g, (c) => ESCAPES[c] as string)}"`;
 }
