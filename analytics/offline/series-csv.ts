@@ -10,7 +10,7 @@
 // repeated timestamps are dropped and listed; rows out of order are sorted. The step is the most
 // common spacing; missing steps (gaps) and spacings that are no multiple of it are reported.
 
-import { type CsvRecord, parseCsv } from './csv.ts';
+import { type CsvRecord, parseCsv } from '../../src/core/csv.ts';
 import {
   type TimeFormat,
   detectTimeFormat,

@@ -1,5 +1,7 @@
-// A small RFC 4180 reader: quoted fields, doubled quotes inside them, separators and line breaks
-// inside quotes, CRLF or LF. The separator is guessed from the first line (comma, semicolon or tab).
+// The project's one reader of whole CSV texts (offline series, labelled sentiment data, NAB series):
+// RFC 4180 quoted fields, doubled quotes inside them, separators and line breaks inside quotes, CRLF or
+// LF. The separator is guessed from the first line (comma, semicolon or tab). The replay source reads
+// records one by one from a stream instead (collectors/social/replay/split.ts).
 //
 //   "","timestamp","count"
 //   "1",1980-09-25 14:01:00,182.478
