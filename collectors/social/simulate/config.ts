@@ -62,6 +62,8 @@ export const simulateConfigSchema = z
     peakHourUtc: z.number().min(0).lt(24).default(DEFAULT_PEAK_HOUR_UTC),
     /** Anomalies planted per topic and UTC day (volume spikes, sentiment crashes, price jumps). */
     anomaliesPerDay: z.number().int().min(0).max(24).default(DEFAULT_ANOMALIES_PER_DAY),
+    /** Emerging terms planted per topic and UTC day (emerging.ts); absent: 2, 0 for none. */
+    emergingTermsPerDay: z.number().int().min(0).max(24).optional(),
     coins: z.record(coinSymbol, simulateCoinSchema).default({}),
     /** Where the planted truths are written as JSON (relative to the working directory). */
     truthFile: z.string().min(1).default(DEFAULT_TRUTH_FILE),

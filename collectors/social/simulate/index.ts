@@ -19,3 +19,5 @@ export { plantedTruth, simulationSpec, truthOf, writeTruthFile } from './truth.t
 export type { PlantedCoinTruth, PlantedTruth } from './truth.ts';
 export { simulateConfigSchema } from './config.ts';
 export type { SimulateConfig } from './config.ts';
+export { plantedEmergingTerms, emergingTermsOf, EMERGING_MINUTES } from './emerging.ts';
+export type { PlantedEmergingTerm } from './emerging.ts';

@@ -3,13 +3,14 @@
 import type { RawPost, SentimentLabel, SentimentScorer, TopicRouter } from '../types.ts';
 import { MINUTE_MS, type SimModel, type SimTopic } from './model.ts';
 import { hash3, mulberry32, streamId } from './rng.ts';
+import { EMERGING_PROBE, activeEmergingTerm, namesTerm } from './emerging.ts';
 import { CRYPTO_TEMPLATES, GENERAL_TEMPLATES, fill, keywordVariants } from './templates.ts';
 
 export const AUTHOR_POOL = 5000;
 const S_POSTS = streamId('posts');
 
-/** Per topic and label, the texts to pick from. */
-export type TextTable = Map<string, Record<SentimentLabel, string[]>>;
+/** Per topic and label, the texts to pick from; `emergingSafe`: texts that keep their label with a planted cashtag appended. */
+export type TextTable = Map<string, Record<SentimentLabel, string[]>> & { emergingSafe?: Set<string> };
 
 export interface GeneratedPost extends RawPost {
   topic: string;
@@ -25,6 +26,7 @@ export interface GeneratedPost extends RawPost {
  */
 export function buildTextTable(model: SimModel, router?: TopicRouter, scorer?: SentimentScorer): TextTable {
   const table: TextTable = new Map();
+  const safe = new Set<string>();
   for (const topic of model.topics) {
     const pools = topic.coin ? CRYPTO_TEMPLATES : GENERAL_TEMPLATES;
     const variants = keywordVariants(topic.keywords, topic.coin);
@@ -39,9 +41,12 @@ export function buildTextTable(model: SimModel, router?: TopicRouter, scorer?: S
         return !scorer || scorer.score(text).label === label;
       });
       entry[label] = kept.length > 0 ? kept : all;
+      for (const text of entry[label])
+        if (!scorer || scorer.score(`${text} ${EMERGING_PROBE}`).label === label) safe.add(text);
     }
     table.set(topic.name, entry);
   }
+  table.emergingSafe = safe;
   return table;
 }
 
@@ -54,12 +59,15 @@ export function topicPosts(model: SimModel, table: TextTable, topic: SimTopic, t
   const c = model.counts(topic, t);
   const texts = table.get(topic.name)!;
   const rnd = mulberry32(hash3(model.seed, S_POSTS ^ topic.key, t));
+  const emerging = activeEmergingTerm(model, topic, t);
   const out: GeneratedPost[] = [];
   for (let k = 0; k < c.count; k++) {
     const label: SentimentLabel = k < c.pos ? 'pos' : k < c.pos + c.neg ? 'neg' : 'neu';
     const pool = texts[label];
     const offset = Math.floor(rnd() * MINUTE_MS);
-    const text = pool[Math.floor(rnd() * pool.length)]!;
+    let text = pool[Math.floor(rnd() * pool.length)]!;
+    if (emerging && namesTerm(model, topic, t, k, emerging.share) && (table.emergingSafe?.has(text) ?? true))
+      text = `${text} ${emerging.text}`;
     const author = Math.floor(rnd() * AUTHOR_POOL);
     out.push({
       id: postId(model.seed, t, topic.name, k),

@@ -11,8 +11,10 @@
 // start of the largest interval containing it; the data of the anchor's own hour is never in it, so
 // a burst does not hide itself. With 7 slots plus the current one, it covers 7 to 8 days.
 //
-// Closing rule (as rollup.ts): an interval is ranked once `end + grace` has passed, by event time or
-// wall time. Unlike rollups it is ranked once: posts for a base slot already ranked are late (counted
+// Closing rule: an interval is ranked once `end + grace` has passed by event time (the latest post's
+// time), or by wall time once no post has come for IDLE_CLOSE_MS. Event time first, because history
+// replayed at full speed is far behind the wall clock and must not be ranked after its first minute.
+// Unlike rollups an interval is ranked once: posts for a base slot already ranked are late (counted
 // by the caller, left out). Memory is bounded by topics x (slots per largest interval x 2 capacity
 // terms + (ring slots + 2) sketches), whatever the number of posts or distinct terms.
 import { CountMinSketch, hashTerm } from './count-min.ts';
@@ -24,6 +26,8 @@ import { runThemes, type ThemeOptions, type ThemeResult } from './themes.ts';
 export const BASELINE_RING_SLOTS = 7;
 /** Topic and term pairs remembered for the emerging-event cooldown. */
 export const MAX_EMERGING_REMEMBERED = 10_000;
+/** With no post for this long (wall time), intervals close by the wall clock. */
+export const IDLE_CLOSE_MS = 30_000;
 
 export interface TrendEngineOptions {
   /** Interval lengths, each a multiple of the smallest and a divisor of the largest. */
@@ -161,6 +165,7 @@ export class TrendEngine {
   private readonly emittedUntil: number[];
   private readonly emergingSeen = new Map<string, number>();
   private maxEventMs = 0;
+  private lastAddNowMs = -Infinity;
   private firstMs: number | undefined;
   private readonly coinBuf: string[] = [];
 
@@ -224,13 +229,15 @@ export class TrendEngine {
     }
     // A clock far ahead in one post must not close everything: event time is clamped to wall time.
     this.maxEventMs = Math.max(this.maxEventMs, Math.min(createdAtMs, nowMs + 60_000));
+    this.lastAddNowMs = nowMs;
     return 'added';
   }
 
   /** Ranks the intervals that are due (all: every open one, e.g. at the end of a file). */
   collect(nowMs: number, all = false): TrendOutput {
     const out: TrendOutput = { trends: [], emerging: [], share: [], themes: [] };
-    const clock = Math.max(this.maxEventMs, nowMs);
+    const idle = nowMs - this.lastAddNowMs >= Math.max(IDLE_CLOSE_MS, this.o.graceMs);
+    const clock = idle ? Math.max(this.maxEventMs, nowMs) : this.maxEventMs;
     const starts = new Set<number>();
     for (const st of this.topics.values()) for (const b of st.slots.keys()) starts.add(b);
     for (const b of this.coins.keys()) starts.add(b);
