@@ -92,7 +92,7 @@ export function sweepThresholds(
  */
 export function leaveOneCategoryOut(
   sweep: readonly SweepResult[],
-): { category: string; threshold: number; heldOut: number }[] {
+): { category: string; threshold: number; heldOut: number; files: FileResult[] }[] {
   const categories = [...new Set(sweep[0]?.result.files.map((f) => f.category) ?? [])];
   return categories.map((category) => {
     let best: SweepResult | undefined;
@@ -105,10 +105,7 @@ export function leaveOneCategoryOut(
       }
     }
     const chosen = best as SweepResult;
-    return {
-      category,
-      threshold: chosen.threshold,
-      heldOut: normaliseResults(chosen.result.files.filter((f) => f.category === category)),
-    };
+    const files = chosen.result.files.filter((f) => f.category === category);
+    return { category, threshold: chosen.threshold, heldOut: normaliseResults(files), files };
   });
 }

@@ -7,4 +7,5 @@ export {
   parseSeriesCsv,
 } from './series-csv.ts';
 export { type AnomalyRow, type RunAnomaliesOptions, runAnomalies } from './anomalies.ts';
+export { type StreamingAnomalyRow, runStreamingAnomalies } from './streaming-anomalies.ts';
 export { type CorrelateOutput, type RunCorrelateOptions, runCorrelate } from './correlate.ts';

@@ -142,9 +142,18 @@ function step(s: DetectorState, timeMs: number, x: number): StreamingVerdict {
   // Each statistic is judged against its own (slowly forgotten) record: a score of 0.5 is a new
   // record, so heavy-tailed series calibrate themselves instead of trusting a normal tail.
   const warmScales = s.n >= 2;
-  const point = o.parts.point && warmScales ? recordScore(pointZ, s.records[0] as number) : 0;
-  const multi = o.parts.multiscale && warmScales ? recordScore(multiZ, s.records[1] as number) : 0;
-  const variance = o.parts.variance && warmScales ? recordScore(varZ, s.records[2] as number) : 0;
+  // A record among few points is weak evidence (under no change, the chance of one is 1 / points);
+  // the score is discounted by log(history) / log(the record's memory).
+  const memory = 1 / Math.max(1 - o.recordDecay, 1e-9);
+  const history = Math.max(2, s.n - o.warmupPoints / 2);
+  const confidence = o.parts.confidence
+    ? Math.min(1, Math.log(history) / Math.log(memory)) ** o.confidencePower
+    : 1;
+  const point = o.parts.point && warmScales ? confidence * recordScore(pointZ, s.records[0] as number) : 0;
+  const multi =
+    o.parts.multiscale && warmScales ? confidence * recordScore(multiZ, s.records[1] as number) : 0;
+  const variance =
+    o.parts.variance && warmScales ? confidence * recordScore(varZ, s.records[2] as number) : 0;
 
   // Anomaly likelihood: short mean of raw scores against their long-run mean and spread.
   const raw = rawScore(Math.max(pointZ, multiZ));
@@ -157,7 +166,8 @@ function step(s: DetectorState, timeMs: number, x: number): StreamingVerdict {
   const shortMean = shortSum / Math.min(w, s.n + 1);
   const sd = Math.sqrt(Math.max(s.longVar, 1e-6));
   const likelihoodZ = (shortMean - s.longMean) / sd;
-  const likelihood = o.parts.likelihood && warmScales ? recordScore(likelihoodZ, s.records[3] as number) : 0;
+  const likelihood =
+    o.parts.likelihood && warmScales ? confidence * recordScore(likelihoodZ, s.records[3] as number) : 0;
 
   const range = s.max - s.min;
   const warmRange = s.n >= o.warmupPoints;
@@ -167,16 +177,37 @@ function step(s: DetectorState, timeMs: number, x: number): StreamingVerdict {
     (x > s.max + o.rangeTolerance * range || x < s.min - o.rangeTolerance * range);
   // The same at slower scales: an EWMA mean of the deseasonalised value beyond all it has been.
   let novelMean = -1;
+  let novelJump = false;
   for (let k = 0; k < SCALES; k++) {
-    const m = s.means[k] as number;
+    // Slot 0 holds the one-step residual: a jump larger than any before.
+    const m = k === 0 ? (details[0] as number) : (s.means[k] as number);
     const lo = s.meanMin[k] as number;
     const hi = s.meanMax[k] as number;
-    const tol = o.meanRangeTolerance * (hi - lo);
+    const tol = (k === 0 ? o.jumpTolerance : o.meanRangeTolerance) * (hi - lo);
+    if (k === 0 && o.parts.jump && warmRange && (m > hi + tol || m < lo - tol)) novelJump = true;
     if (o.parts.meanRange && warmRange && k >= 1 && (m > hi + tol || m < lo - tol) && novelMean < 0)
       novelMean = k;
     if (2 * s.n >= o.warmupPoints) {
       s.meanMin[k] = Math.min(lo, m);
       s.meanMax[k] = Math.max(hi, m);
+    }
+  }
+
+  // Context novelty: a pair (value, value before) or (value, slower mean) in a cell of the range
+  // grid never visited before: a shape the series has not made (the idea behind contextOSE).
+  let novelContext = false;
+  const bins = o.contextBins;
+  if (bins > 0 && Number.isFinite(range) && range > 0) {
+    const q = (v: number) => Math.max(0, Math.min(bins - 1, Math.floor(((v - s.min) / range) * bins)));
+    const pairs: [number, number][] = [
+      [q(x), q(s.lastValue)],
+      [q(x), q((s.means[2] as number) + seasonal)],
+    ];
+    for (let p = 0; p < pairs.length; p++) {
+      const [a, b] = pairs[p] as [number, number];
+      const cell = p * bins * bins + a * bins + b;
+      if (o.parts.context && warmRange && (s.contexts[cell] as number) === 0) novelContext = true;
+      if (2 * s.n >= o.warmupPoints) s.contexts[cell] = (s.contexts[cell] as number) + 1;
     }
   }
 
@@ -199,6 +230,12 @@ function step(s: DetectorState, timeMs: number, x: number): StreamingVerdict {
   if (novelMean >= 0) {
     score = 1;
     kind = 'level_shift';
+  }
+  // A new context is evidence that adds to the others rather than a verdict of its own.
+  if (novelContext) score += o.contextScore;
+  if (novelJump) {
+    score = 1;
+    kind = (details[0] as number) >= 0 ? 'spike' : 'dip';
   }
   if (novel) {
     score = 1;
@@ -245,7 +282,10 @@ function step(s: DetectorState, timeMs: number, x: number): StreamingVerdict {
   const stats = [pointZ, multiZ, varZ, likelihoodZ];
   // Records start once the scales have settled (half the warm-up), so they are not the start-up's.
   for (let k = 0; k < stats.length && 2 * s.n >= o.warmupPoints; k++) {
-    s.records[k] = Math.max((s.records[k] as number) * o.recordDecay, stats[k] as number);
+    const record = s.records[k] as number;
+    // An outlier lifts the record only so far, so a second one like it still counts.
+    const capped = record > 0 ? Math.min(stats[k] as number, o.recordCap * record) : (stats[k] as number);
+    s.records[k] = Math.max(record * o.recordDecay, capped);
   }
   const la = s.n < 1 / o.longAlpha ? 1 / (s.n + 1) : o.longAlpha;
   const delta = raw - s.longMean;

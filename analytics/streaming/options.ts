@@ -31,10 +31,20 @@ export interface StreamingOptions {
   fullScoreDecades: number;
   /** Per-point factor by which the record of each statistic is forgotten. */
   recordDecay: number;
+  /** Power of the history discount log(points) / log(memory) on record scores. */
+  confidencePower: number;
+  /** A new record is at most this many times the old one (an outlier does not raise the bar for long). */
+  recordCap: number;
   /** A value beyond the range seen so far by this share of the range is novel. */
   rangeTolerance: number;
   /** The same for the EWMA means (slower, so they may not creep past their range unnoticed). */
   meanRangeTolerance: number;
+  /** The same for the one-step residual (a jump larger than any before). */
+  jumpTolerance: number;
+  /** Bins per axis of the context grids (0 = none). */
+  contextBins: number;
+  /** Score of a never-visited context cell. */
+  contextScore: number;
   /** Points after a flag during which no new flag is raised (one flag per episode). */
   suppressPoints: number;
   /** Identical values in a row, in multiples of the longest such run seen before, that flag a flat line. */
@@ -49,9 +59,12 @@ export interface StreamingOptions {
     variance: boolean;
     range: boolean;
     meanRange: boolean;
+    jump: boolean;
+    context: boolean;
     seasonal: boolean;
     flatline: boolean;
     suppression: boolean;
+    confidence: boolean;
   };
 }
 
@@ -69,9 +82,14 @@ export const DEFAULT_STREAMING_OPTIONS: StreamingOptions = Object.freeze({
   shortWindow: 10,
   longAlpha: 0.001,
   fullScoreDecades: 10,
-  recordDecay: 0.9995,
+  recordDecay: 0.9999,
+  confidencePower: 1,
+  recordCap: 1.5,
   rangeTolerance: 0,
   meanRangeTolerance: 0.1,
+  jumpTolerance: 0.1,
+  contextBins: 0,
+  contextScore: 0.3,
   suppressPoints: 20,
   flatRunFactor: 2,
   flatMinRun: 30,
@@ -82,9 +100,12 @@ export const DEFAULT_STREAMING_OPTIONS: StreamingOptions = Object.freeze({
     variance: true,
     range: true,
     meanRange: true,
+    jump: true,
+    context: true,
     seasonal: true,
     flatline: true,
     suppression: true,
+    confidence: false,
   }),
 }) as StreamingOptions;
 
@@ -104,8 +125,13 @@ export const streamingOptionsSchema = z.object({
   longAlpha: unit,
   fullScoreDecades: z.number().positive(),
   recordDecay: unit,
+  confidencePower: z.number().min(0),
+  recordCap: z.number().min(1),
   rangeTolerance: z.number().min(0),
   meanRangeTolerance: z.number().min(0),
+  jumpTolerance: z.number().min(0),
+  contextBins: z.number().int().min(0).max(64),
+  contextScore: unit,
   suppressPoints: z.number().int().min(0),
   flatRunFactor: z.number().min(1),
   flatMinRun: z.number().int().min(2),
@@ -116,9 +142,12 @@ export const streamingOptionsSchema = z.object({
     variance: z.boolean(),
     range: z.boolean(),
     meanRange: z.boolean(),
+    jump: z.boolean(),
+    context: z.boolean(),
     seasonal: z.boolean(),
     flatline: z.boolean(),
     suppression: z.boolean(),
+    confidence: z.boolean(),
   }),
 });
 

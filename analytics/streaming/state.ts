@@ -35,6 +35,8 @@ export interface DetectorState {
   /** Range of each EWMA mean since the scales settled. */
   meanMin: Float64Array;
   meanMax: Float64Array;
+  /** Visits of each cell of the context grids (2 grids of contextBins^2). */
+  contexts: Float64Array;
   min: number;
   max: number;
   /** Ring of the last raw scores (and their signs) for the likelihood's short mean. */
@@ -68,6 +70,7 @@ export function initialState(options: StreamingOptions): DetectorState {
     records: new Float64Array(4),
     meanMin: new Float64Array(SCALES).fill(Number.POSITIVE_INFINITY),
     meanMax: new Float64Array(SCALES).fill(Number.NEGATIVE_INFINITY),
+    contexts: new Float64Array(2 * options.contextBins * options.contextBins),
     min: Number.POSITIVE_INFINITY,
     max: Number.NEGATIVE_INFINITY,
     ring: new Float64Array(options.shortWindow),
@@ -132,6 +135,7 @@ export function decodeState(value: unknown): DetectorState {
     ['ring', s.ring.length, options.shortWindow],
     ['ringSign', s.ringSign.length, options.shortWindow],
     ['means', s.means.length, SCALES],
+    ['contexts', s.contexts.length, 2 * options.contextBins * options.contextBins],
     ['records', s.records.length, 4],
     ['meanMin', s.meanMin.length, SCALES],
     ['meanMax', s.meanMax.length, SCALES],

@@ -1,8 +1,19 @@
-// `cryptocrawler anomalies --csv FILE`: S-H-ESD on any CSV series, no database. One JSON line per
-// anomaly on stdout; what was done with odd rows on stderr.
-import { readFileSync } from 'node:fs';
+// `cryptocrawler anomalies --csv FILE`: S-H-ESD (batch) or the streaming detector on any CSV series,
+// no database. One JSON line per anomaly on stdout; what was done with odd rows on stderr.
+// `cryptocrawler anomalies benchmark`: the streaming detector scored on a NAB-format corpus.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { parseSeriesCsv, runAnomalies } from '../../../analytics/offline/index.ts';
+import {
+  benchmarkTable,
+  loadNabCorpus,
+  readPublishedScores,
+  runBenchmark,
+  sweepTable,
+  sweepThresholds,
+} from '../../../analytics/nab/index.ts';
+import { parseSeriesCsv, runAnomalies, runStreamingAnomalies } from '../../../analytics/offline/index.ts';
+import { DEFAULT_STREAMING_OPTIONS, createStreamingDetector } from '../../../analytics/streaming/index.ts';
 
 export function parseNumberOption(name: string, min: number, max: number, integer = false) {
   return (text: string): number => {
@@ -59,15 +70,23 @@ export function describeReport(file: string, r: ReturnType<typeof parseSeriesCsv
 }
 
 export function registerAnomalies(program: Command): void {
-  program
+  const command = program
     .command('anomalies')
-    .summary('S-H-ESD anomalies in a CSV series (no database)')
+    .summary('anomalies in a CSV series: S-H-ESD or the streaming detector (no database)')
     .description(
-      "find anomalies in a CSV time series with seasonal hybrid ESD (as Twitter's AnomalyDetection), no\n" +
-        'database needed; prints one JSON line {timestamp, value, expected} per anomaly (timestamp as in the\n' +
-        'file); a summary of the rows (missing, irregular, invalid) goes to stderr',
+      'find anomalies in a CSV time series, no database needed. --method shesd (default): seasonal hybrid\n' +
+        "ESD as Twitter's AnomalyDetection, one JSON line {timestamp, value, expected} per anomaly.\n" +
+        '--method streaming: the streaming detector, fed one row at a time (past only), one JSON line\n' +
+        '{timestamp, value, expected, score, kind} per flag. Timestamps as in the file; a summary of the\n' +
+        'rows (missing, irregular, invalid) goes to stderr. `anomalies benchmark` scores the streaming\n' +
+        'detector on a NAB-format corpus',
     )
-    .requiredOption('--csv <file>', 'CSV file with a time column and a value column')
+    .option('--csv <file>', 'CSV file with a time column and a value column (required)')
+    .addOption(
+      new Option('--method <m>', 'shesd: batch seasonal hybrid ESD; streaming: online detector')
+        .choices(['shesd', 'streaming'])
+        .default('shesd'),
+    )
     .option('--time-column <name>', 'time column, by header name or 0-based index (default: detected)')
     .option('--value-column <name>', 'value column, by header name or 0-based index (default: first numeric)')
     .option(
@@ -104,7 +123,8 @@ export function registerAnomalies(program: Command): void {
     )
     .action(
       (opts: {
-        csv: string;
+        csv?: string;
+        method: 'shesd' | 'streaming';
         timeColumn?: string;
         valueColumn?: string;
         period?: number;
@@ -115,8 +135,17 @@ export function registerAnomalies(program: Command): void {
         onlyLast?: 'day' | 'hr';
         threshold?: 'med_max' | 'p95' | 'p99';
       }) => {
+        if (opts.csv === undefined) {
+          throw new InvalidArgumentError("required option '--csv <file>' not specified");
+        }
         const series = readSeriesFile(opts.csv, opts.timeColumn, opts.valueColumn);
         process.stderr.write(`${describeReport(opts.csv, series.report)}\n`);
+        if (opts.method === 'streaming') {
+          const flags = runStreamingAnomalies(series);
+          for (const row of flags) process.stdout.write(`${JSON.stringify(row)}\n`);
+          process.stderr.write(`${flags.length} flags\n`);
+          return;
+        }
         let rows;
         try {
           rows = runAnomalies(series, {
@@ -135,4 +164,49 @@ export function registerAnomalies(program: Command): void {
         process.stderr.write(`${rows.length} anomalies\n`);
       },
     );
+  registerBenchmark(command);
+}
+
+function registerBenchmark(parent: Command): void {
+  parent
+    .command('benchmark')
+    .summary('score the streaming detector on a NAB-format corpus')
+    .description(
+      'run the streaming detector (its one fixed configuration) over every <category>/<name>.csv\n' +
+        '(timestamp,value) under --data, score its flags against the labelled windows with the NAB\n' +
+        'standard profile and print the normalised score per category and overall, beside the published\n' +
+        'detectors when a published-scores.csv is given or lies beside the windows file',
+    )
+    .requiredOption('--data <dir>', 'folder of <category>/<name>.csv series')
+    .requiredOption(
+      '--windows <file>',
+      'labelled windows: {"<category>/<name>.csv": [["start", "end"], ...]}',
+    )
+    .option('--published <file>', 'published per-file scores (detector,file,...,score,...)')
+    .option(
+      '--sweep <thresholds>',
+      'also score these comma-separated thresholds, with leave-one-category-out',
+      (text: string) => text.split(',').map((t) => parseNumberOption('--sweep', 0, 1)(t.trim())),
+    )
+    .action((opts: { data: string; windows: string; published?: string; sweep?: number[] }) => {
+      const started = performance.now();
+      const corpus = loadNabCorpus(opts.data, opts.windows);
+      const result = runBenchmark(corpus, () => createStreamingDetector());
+      const besideWindows = join(dirname(opts.windows), 'published-scores.csv');
+      const publishedFile = opts.published ?? (existsSync(besideWindows) ? besideWindows : undefined);
+      const published = publishedFile ? readPublishedScores(publishedFile) : new Map();
+      const name = `streaming (threshold ${DEFAULT_STREAMING_OPTIONS.threshold})`;
+      process.stdout.write(`${benchmarkTable(corpus, { name, result }, published)}\n`);
+      if (opts.sweep) {
+        const sweep = sweepThresholds(corpus, opts.sweep, (threshold) =>
+          createStreamingDetector({ threshold }),
+        );
+        process.stdout.write(`\n${sweepTable(sweep)}\n`);
+      }
+      const points = corpus.reduce((n, f) => n + f.values.length, 0);
+      process.stderr.write(
+        `${corpus.length} files, ${points} points in ${((performance.now() - started) / 1000).toFixed(1)} s` +
+          `${publishedFile ? `; published scores from ${publishedFile}` : ''}\n`,
+      );
+    });
 }
