@@ -87,6 +87,10 @@ function slotOf(s: DetectorState, timeMs: number): number {
   return Math.min(s.period - 1, Math.floor(inCycle / s.stepMs));
 }
 
+// Scratch space reused by every update (updates never nest), so an update allocates nothing.
+const DETAILS = new Float64Array(SCALES + 1);
+const PREVIOUS = new Float64Array(SCALES);
+
 /** 1.2533 turns a mean absolute deviation into a standard deviation (normal data). */
 const MAD_TO_SD = 1.2533;
 
@@ -110,10 +114,11 @@ function step(s: DetectorState, timeMs: number, x: number): StreamingVerdict {
   const expected = (s.means[0] as number) + seasonal;
 
   // Details: the one-step residual, then the differences between successive EWMA means.
-  const details = new Float64Array(SCALES + 1);
+  const details = DETAILS;
   details[0] = y - (s.means[0] as number);
   let alpha = o.levelAlpha;
-  const previous = Float64Array.from(s.means);
+  const previous = PREVIOUS;
+  previous.set(s.means);
   for (let k = 0; k < SCALES; k++) {
     s.means[k] = (s.means[k] as number) + alpha * (y - (s.means[k] as number));
     alpha /= o.scaleFactor;

@@ -69,7 +69,7 @@ export interface StreamingOptions {
 }
 
 export const DEFAULT_STREAMING_OPTIONS: StreamingOptions = Object.freeze({
-  threshold: 0.8,
+  threshold: 0.7,
   warmupPoints: 100,
   levelAlpha: 0.5,
   scaleFactor: 4,
