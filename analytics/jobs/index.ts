@@ -16,3 +16,11 @@ export {
   readLatestLags,
   readRecentAnomalies,
 } from './latest.ts';
+export {
+  StreamingJob,
+  type StreamingRunSummary,
+  type StreamingSettings,
+  streamingMetrics,
+  streamingSettingsFromConfig,
+} from './streaming.ts';
+export { StreamingDetectors, type StreamingFlag, bucketValues, streamingSeries } from './streaming-state.ts';
