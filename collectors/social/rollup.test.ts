@@ -23,14 +23,31 @@ describe('RollupAggregator', () => {
     expect(out.find((v) => v.topic === 'crypto')!.count).toBe(1);
   });
 
-  it('waits for the grace period, then emits once; a late post re-emits the full count', () => {
+  it('waits for the grace period, then emits once; late posts re-emit the full count a grace later', () => {
     const a = agg();
     a.add('x', ['bitcoin'], 'p1', T + 1000, pos, T);
     expect(a.collect(T + 62_000)).toEqual([]);
     expect(a.collect(T + 66_000)).toHaveLength(1);
     expect(a.collect(T + 70_000)).toEqual([]);
     a.add('x', ['bitcoin'], 'p9', T + 59_000, pos, T + 75_000);
-    expect(a.collect(T + 76_000)[0]!.count).toBe(2);
+    a.add('x', ['bitcoin'], 'p8', T + 58_000, pos, T + 77_000);
+    // One rewrite for both late posts, once none came for a grace period.
+    expect(a.collect(T + 78_000)).toEqual([]);
+    expect(a.collect(T + 82_000)[0]!.count).toBe(3);
+  });
+
+  it('replaying old posts writes each interval once, complete, when event time has passed it', () => {
+    const a = agg();
+    const old = T - 3600_000;
+    const now = T;
+    const emitted: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      a.add('replay', ['bitcoin'], `o${i}`, old + i * 1000, pos, now);
+      for (const v of a.collect(now)) emitted.push(v.count);
+    }
+    for (const v of a.collect(now, true)) emitted.push(v.count);
+    // Five minutes of one post a second: five points of 60, none partial.
+    expect(emitted).toEqual([60, 60, 60, 60, 60]);
   });
 
   it('a snapshot restored after a restart continues the interval without double counting', () => {

@@ -2,7 +2,11 @@
 // twice (a reconnect overlap, a replay) is counted once, and an interval written again carries the
 // full count, overwriting the earlier point with the same timestamp. Pure: no clock, no I/O.
 //
-// Closing rule: an interval is emitted once `end + grace` has passed (by event time or wall time).
+// Closing rule: an interval is emitted once `end + grace` has passed by event time, or by wall time
+// when nothing was added to it for `grace` of wall time either. The second condition matters when old
+// posts are replayed (wall time is hours past every interval): the interval still filling is not
+// written over and over, each interval goes out once, complete. Rewrites of one interval are what
+// concurrent write requests can apply out of order (the older, smaller count landing last).
 // It stays in memory for `retain` more, so a late post re-emits it with the corrected count. Eviction
 // follows event time only, so replaying old data at high speed does not evict what it is filling.
 import { toLine } from '../../src/core/write/line.ts';
@@ -18,6 +22,8 @@ interface IntervalState {
   series: Map<string, Map<string, Entry>>;
   emitted: boolean;
   dirty: boolean;
+  /** Wall time of the last post added. */
+  lastAddMs: number;
 }
 
 export interface RollupOptions {
@@ -69,7 +75,7 @@ export class RollupAggregator {
     let st = this.intervals.get(start);
     if (!st) {
       if (start + this.o.intervalMs + this.o.retainMs < this.maxEventMs) return 'late';
-      st = { series: new Map(), emitted: false, dirty: false };
+      st = { series: new Map(), emitted: false, dirty: false, lastAddMs: nowMs };
       this.intervals.set(start, st);
     }
     let added = false;
@@ -83,6 +89,7 @@ export class RollupAggregator {
     }
     if (!added) return 'duplicate';
     st.dirty = true;
+    st.lastAddMs = nowMs;
     // A clock far ahead in one post must not evict everything: event time is clamped to wall time.
     this.maxEventMs = Math.max(this.maxEventMs, Math.min(createdAtMs, nowMs + 60_000));
     return 'added';
@@ -90,11 +97,13 @@ export class RollupAggregator {
 
   /** Intervals due (closed and changed since last emitted); marks them emitted and evicts old ones. */
   collect(nowMs: number, all = false): RollupValues[] {
-    const clock = Math.max(this.maxEventMs, nowMs);
     const out: RollupValues[] = [];
     for (const [start, st] of [...this.intervals.entries()].sort((a, b) => a[0] - b[0])) {
       const end = start + this.o.intervalMs;
-      if (st.dirty && (all || end + this.o.graceMs <= clock)) {
+      const closed =
+        end + this.o.graceMs <= this.maxEventMs ||
+        (end + this.o.graceMs <= nowMs && st.lastAddMs + this.o.graceMs <= nowMs);
+      if (st.dirty && (all || closed)) {
         out.push(...values(start, st));
         st.dirty = false;
         st.emitted = true;
@@ -135,7 +144,7 @@ export class RollupAggregator {
     if (s.intervalMs !== this.o.intervalMs) return false;
     this.maxEventMs = Math.max(this.maxEventMs, s.maxEventMs);
     for (const iv of s.intervals) {
-      const st: IntervalState = { series: new Map(), emitted: iv.emitted, dirty: !iv.emitted };
+      const st: IntervalState = { series: new Map(), emitted: iv.emitted, dirty: !iv.emitted, lastAddMs: 0 };
       for (const [source, topic, id, score, label] of iv.rows) {
         const key = source + SEP + topic;
         let ids = st.series.get(key);

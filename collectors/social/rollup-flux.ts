@@ -1,0 +1,28 @@
+// How to read what rollup.ts writes when several collectors write it (docs/scaling.md). Every
+// `social` series is one (source, topic, shard, instance); combining them takes three steps:
+//   1. per series, sum within each window (one rollup per interval; several if the window is longer);
+//   2. replicas of one shard: the largest count per window, not the sum (they counted the same posts);
+//   3. shards and sources add up (disjoint posts).
+// Mean sentiment is derived after combining (score_sum / count), never averaged. Rollups written
+// before the shard and instance tags existed have neither: they form one shard with one instance.
+
+function columns(names: readonly string[]): string {
+  return `[${names.map((n) => JSON.stringify(n)).join(', ')}]`;
+}
+
+/**
+ * Flux stages (each a `|> ...` line) that turn `social` rows, already filtered to the wanted fields
+ * and converted to float, into one series per `by` columns and `_field`, with `_time` at the start of
+ * each `every` window. `by` is what the result is grouped by, e.g. ["topic"].
+ */
+export function combineSocialStages(o: { every: string; by: readonly string[] }): string[] {
+  const window = (fn: string): string =>
+    `|> aggregateWindow(every: ${o.every}, fn: ${fn}, createEmpty: false, timeSrc: "_start")`;
+  return [
+    window('sum'),
+    `|> group(columns: ${columns([...o.by, '_field', 'source', 'shard'])})`,
+    window('max'),
+    `|> group(columns: ${columns([...o.by, '_field'])})`,
+    window('sum'),
+  ];
+}
