@@ -1,6 +1,6 @@
 // Social pipeline throughput and freshness.
 //
-//   npx tsx bench/pipeline.bench.ts [--posts N] [--no-freshness]
+//   npx tsx bench/pipeline.bench.ts [--posts N] [--no-freshness] [--model lexicon|learned|blend]
 //
 // 1. Throughput on one core: X stream lines -> parse -> validate -> route -> sentiment -> `post` and
 //    `social` line protocol (the writer is a counting sink, so this is the CPU cost of the pipeline).
@@ -13,6 +13,7 @@ import { parseStreamLine } from '../collectors/social/x/parse.ts';
 import { SocialPipeline } from '../collectors/social/pipeline.ts';
 import { createTopicRouter } from '../collectors/social/routing/index.ts';
 import { createSentimentScorer } from '../collectors/social/sentiment/index.ts';
+import type { SentimentModel } from '../collectors/social/sentiment/index.ts';
 import { loadConfigFile } from '../src/core/config/load.ts';
 import { silentLogger } from '../src/core/log.ts';
 import { createServiceRegistry } from '../src/core/metrics/registry.ts';
@@ -23,6 +24,8 @@ import { setupInflux } from '../src/influx/setup.ts';
 
 const args = process.argv.slice(2);
 const N = Number(args[args.indexOf('--posts') + 1] || 100_000) || 100_000;
+// The sentiment model (default: the pipeline's default, DEFAULT_SENTIMENT_MODEL).
+const MODEL = args.includes('--model') ? (args[args.indexOf('--model') + 1] as SentimentModel) : undefined;
 const cfg = loadConfigFile('config.yaml', SOURCE_SCHEMAS);
 
 const TEXTS = [
@@ -77,7 +80,7 @@ function pipeline(writer: PointWriter): SocialPipeline {
   return new SocialPipeline({
     writer,
     router: createTopicRouter(cfg.topics),
-    scorer: createSentimentScorer(),
+    scorer: createSentimentScorer({ model: MODEL }),
     metrics: createServiceRegistry('bench', { defaultMetrics: false }),
     log: silentLogger,
     rollupIntervalMs: 60_000,
@@ -102,6 +105,7 @@ async function throughput(): Promise<void> {
     if (round > 0) results.push(N / secs); // round 0 warms the JIT
   }
   results.sort((a, b) => a - b);
+  console.log(`sentiment model: ${MODEL ?? 'default'}`);
   console.log('| pipeline stage set | posts | posts/s (median of 3) | min | max | lines out | bytes/post |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   console.log(

@@ -1,35 +1,46 @@
 /**
- * Sentiment benchmark: our scorer against AFINN (`sentiment`) and VADER (`vader-sentiment`), with
- * wink-nlp's own document sentiment for reference, on labelled CSV files.
+ * Sentiment benchmark, side by side in one run: our three models (lexicon, learned, blend) against
+ * AFINN (`sentiment`), VADER (`vader-sentiment`) and wink-nlp's own document sentiment.
  *
- *   npx tsx bench/sentiment.bench.ts [--json] [CSV_PATH ...]
+ *   npx tsx bench/sentiment.bench.ts [--json] [--no-cv] [--no-speed] [CSV_PATH ...]
  *
- * Each CSV needs a header with `text` and `label` columns. Labels may be 0/1/2 (bearish, bullish,
- * neutral: the convention of the financial-tweets set and of bench/data/) or words
- * (neg/pos/neu, negative/positive/neutral, bearish/bullish). Without paths it runs
- * bench/data/crypto-posts-labelled.csv and ../shared/data/sentiment-dev/financial-tweets-valid.csv
- * when present. Prints accuracy, macro-F1 (3 classes) and throughput per method and file.
+ * Without paths it evaluates
+ *   1. the validation split, ../shared/data/sentiment-dev/financial-tweets-valid.csv (skipped with a
+ *      printed reason when absent; never used for training or tuning),
+ *   2. the held-out crypto set, bench/data/crypto-posts-labelled.csv (never used for training),
+ *   3. 5-fold cross-validation on the training data in the repository: the learned model and the
+ *      blend are refitted per fold with the committed model's hyperparameters and scored out of fold;
+ *      the untrained methods are scored on the same rows.
+ * Prints accuracy, macro-F1, per-class F1, calibration error (score read as P(pos) - P(neg)) and
+ * throughput per method, and reliability tables for our models.
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, resolve, basename } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import winkNLP from 'wink-nlp';
 import winkModel from 'wink-eng-lite-web-model';
-import { createSentimentScorer } from '../collectors/social/sentiment/index.ts';
 import { createTopicRouter } from '../collectors/social/routing/index.ts';
-
-type Label = 'pos' | 'neg' | 'neu';
-const LABELS: readonly Label[] = ['neg', 'pos', 'neu'];
+import { readLabelledCsv } from '../collectors/social/sentiment/data/csv.ts';
+import type { LabelledText } from '../collectors/social/sentiment/data/csv.ts';
+import { readTrainingSources } from '../collectors/social/sentiment/data/sources.ts';
+import { createSentimentScorer, defaultLearnedModel } from '../collectors/social/sentiment/index.ts';
+import type { SentimentLabel, SentimentModel } from '../collectors/social/sentiment/index.ts';
+import { bandLabel, labelMetrics, reliabilityTable } from '../collectors/social/sentiment/metrics.ts';
+import type { LabelMetrics, ReliabilityBin } from '../collectors/social/sentiment/metrics.ts';
+import {
+  TRAINING_FOLDS,
+  TRAINING_SEED,
+  buildDataset,
+  foldOf,
+  outOfFold,
+} from '../collectors/social/sentiment/training.ts';
+import type { Hyperparameters } from '../collectors/social/sentiment/training.ts';
 
 interface Method {
   name: string;
-  classify(text: string): Label;
-}
-
-interface Row {
-  text: string;
-  label: Label;
+  /** Label and, where the method has one, a score in [-1, 1]. */
+  classify(text: string): { label: SentimentLabel; score?: number };
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -45,135 +56,50 @@ interface VaderModule {
 const AfinnCtor = require('sentiment') as new () => AfinnAnalyzer;
 const vader = require('vader-sentiment') as VaderModule;
 
-/** RFC 4180: quoted fields, doubled quotes, newlines inside quotes. */
-export function parseCsv(source: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (quoted) {
-      if (c === '"') {
-        if (source[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && source[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows.filter((r) => r.length > 1 || (r[0] ?? '') !== '');
-}
+const sign = (x: number, eps: number): SentimentLabel => (x >= eps ? 'pos' : x <= -eps ? 'neg' : 'neu');
 
-const LABEL_NAMES: Record<string, Label> = {
-  '0': 'neg',
-  '1': 'pos',
-  '2': 'neu',
-  neg: 'neg',
-  negative: 'neg',
-  bearish: 'neg',
-  pos: 'pos',
-  positive: 'pos',
-  bullish: 'pos',
-  neu: 'neu',
-  neutral: 'neu',
-};
-
-function loadRows(path: string): Row[] {
-  const [header, ...body] = parseCsv(readFileSync(path, 'utf8'));
-  const cols = (header ?? []).map((h) => h.trim().toLowerCase());
-  const ti = cols.indexOf('text');
-  const li = cols.indexOf('label');
-  if (ti < 0 || li < 0)
-    throw new Error(`[bench] ${path}: header must have text and label, got ${cols.join(',')}`);
-  return body.map((r, n) => {
-    const label = LABEL_NAMES[(r[li] ?? '').trim().toLowerCase()];
-    if (label === undefined) throw new Error(`[bench] ${path}: row ${n + 2} has unknown label "${r[li]}"`);
-    return { text: r[ti] ?? '', label };
-  });
-}
+const OURS: ReadonlyArray<[SentimentModel, string]> = [
+  ['lexicon', 'ours: lexicon (wink + crypto layer)'],
+  ['learned', 'ours: learned (logistic regression)'],
+  ['blend', 'ours: blend (learned + lexicon)'],
+];
 
 function methods(): Method[] {
-  const ours = createSentimentScorer();
   const afinn = new AfinnCtor();
   const nlp = winkNLP(winkModel, ['sbd', 'negation', 'sentiment']);
   const its = nlp.its;
-  const sign = (x: number, eps: number): Label => (x >= eps ? 'pos' : x <= -eps ? 'neg' : 'neu');
   return [
-    { name: 'ours (wink lexicon + crypto layer)', classify: (t) => ours.score(t).label },
-    { name: 'AFINN (`sentiment`)', classify: (t) => sign(afinn.analyze(t).score, 1) },
+    ...OURS.map(([model, name]): Method => {
+      const scorer = createSentimentScorer({ model });
+      return { name, classify: (t) => scorer.score(t) };
+    }),
+    { name: 'AFINN (`sentiment`, sign)', classify: (t) => ({ label: sign(afinn.analyze(t).score, 1) }) },
     {
       name: 'VADER (`vader-sentiment`, ±0.05)',
-      classify: (t) => sign(vader.SentimentIntensityAnalyzer.polarity_scores(t).compound, 0.05),
+      classify: (t) => {
+        const score = vader.SentimentIntensityAnalyzer.polarity_scores(t).compound;
+        return { label: sign(score, 0.05), score };
+      },
     },
     {
       name: 'wink-nlp alone (`readDoc`, sign)',
-      classify: (t) => sign(nlp.readDoc(t).out(its.sentiment) as number, 1e-9),
+      classify: (t) => {
+        const score = nlp.readDoc(t).out(its.sentiment) as number;
+        return { label: sign(score, 1e-9), score };
+      },
     },
   ];
 }
 
-/** Ours with one setting changed: what the crypto layer and the thresholds each contribute. */
-function variants(): Method[] {
-  const make = (name: string, opts: Parameters<typeof createSentimentScorer>[0]): Method => {
-    const scorer = createSentimentScorer(opts);
-    return { name, classify: (t) => scorer.score(t).label };
-  };
-  return [
-    make('defaults (threshold ±0.2, generalWeight 0.75)', {}),
-    make('crypto layer only (generalWeight 0)', { generalWeight: 0 }),
-    make('general lexicon at full weight (generalWeight 1)', { generalWeight: 1 }),
-    make('threshold ±0.1', { posThreshold: 0.1, negThreshold: -0.1 }),
-    make('threshold ±0.3', { posThreshold: 0.3, negThreshold: -0.3 }),
-    make('threshold ±0.4', { posThreshold: 0.4, negThreshold: -0.4 }),
-  ];
-}
-
-interface Metrics {
-  accuracy: number;
-  macroF1: number;
-  f1: Record<Label, number>;
-  confusion: Record<Label, Record<Label, number>>;
-}
-
-function evaluate(rows: Row[], method: Method): Metrics {
-  const confusion = {} as Record<Label, Record<Label, number>>;
-  for (const a of LABELS) confusion[a] = { neg: 0, pos: 0, neu: 0 };
-  let correct = 0;
-  for (const row of rows) {
-    const got = method.classify(row.text);
-    confusion[row.label][got]++;
-    if (got === row.label) correct++;
-  }
-  const f1 = {} as Record<Label, number>;
-  for (const c of LABELS) {
-    const tp = confusion[c][c];
-    const predicted = LABELS.reduce((s, a) => s + confusion[a][c], 0);
-    const actual = LABELS.reduce((s, p) => s + confusion[c][p], 0);
-    const precision = predicted === 0 ? 0 : tp / predicted;
-    const recall = actual === 0 ? 0 : tp / actual;
-    f1[c] = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-  }
-  const macroF1 = (f1.neg + f1.pos + f1.neu) / 3;
-  return { accuracy: correct / rows.length, macroF1, f1, confusion };
+interface Row extends LabelMetrics {
+  method: string;
+  calibrationError?: number;
+  reliability?: ReliabilityBin[];
+  postsPerSec?: number;
 }
 
 /** Posts per second over at least `minMs` of work, after a warm-up pass. */
-function throughput(texts: string[], fn: (t: string) => unknown, minMs = 1500): number {
+function throughput(texts: string[], fn: (t: string) => unknown, minMs = 800): number {
   let sink = 0;
   for (const t of texts) if (fn(t)) sink++;
   let n = 0;
@@ -188,72 +114,165 @@ function throughput(texts: string[], fn: (t: string) => unknown, minMs = 1500): 
   return (n / elapsed) * 1000;
 }
 
+function evaluate(
+  name: string,
+  truth: SentimentLabel[],
+  out: Array<{ label: SentimentLabel; score?: number }>,
+): Row {
+  const row: Row = {
+    method: name,
+    ...labelMetrics(
+      truth,
+      out.map((o) => o.label),
+    ),
+  };
+  if (out.every((o) => o.score !== undefined)) {
+    const rel = reliabilityTable(
+      out.map((o) => o.score as number),
+      truth,
+    );
+    row.calibrationError = rel.error;
+    row.reliability = rel.bins;
+  }
+  return row;
+}
+
 const pct = (x: number): string => (x * 100).toFixed(1) + '%';
 const num = (x: number): string => Math.round(x).toLocaleString('en-US');
+
+function printTable(title: string, rows: Row[]): void {
+  console.log(`\n### ${title}\n`);
+  console.log(
+    '| method | accuracy | macro-F1 | F1 neg | F1 pos | F1 neu | calibration error | posts/s (1 core) |',
+  );
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of rows) {
+    const cal = r.calibrationError === undefined ? 'n/a' : r.calibrationError.toFixed(3);
+    const speed = r.postsPerSec === undefined ? '' : num(r.postsPerSec);
+    console.log(
+      `| ${r.method} | ${pct(r.accuracy)} | ${pct(r.macroF1)} | ${pct(r.f1.neg)} | ${pct(r.f1.pos)} | ${pct(r.f1.neu)} | ${cal} | ${speed} |`,
+    );
+  }
+  for (const r of rows) {
+    if (!r.method.startsWith('ours: learned') && !r.method.startsWith('ours: blend')) continue;
+    console.log(`\nReliability of ${r.method} (score bin: n, mean score, observed P(pos) - P(neg)):`);
+    console.log(
+      '  ' +
+        (r.reliability ?? [])
+          .filter((b) => b.n > 0)
+          .map(
+            (b) =>
+              `[${b.from.toFixed(1)},${b.to.toFixed(1)}): ${b.n}, ${b.meanScore.toFixed(2)}, ${b.observed.toFixed(2)}`,
+          )
+          .join('\n  '),
+    );
+  }
+  const lex = rows.find((r) => r.method.startsWith('ours: lexicon'));
+  const best = rows.find((r) => r.method.startsWith('ours: blend'));
+  if (lex && best) {
+    const c = best.confusion;
+    console.log(
+      `\nblend confusion (rows truth, columns predicted neg/pos/neu): neg ${c.neg.neg} ${c.neg.pos} ${c.neg.neu}, pos ${c.pos.neg} ${c.pos.pos} ${c.pos.neu}, neu ${c.neu.neg} ${c.neu.pos} ${c.neu.neu}`,
+    );
+  }
+}
+
+function evaluateFile(path: string, ms: Method[], speed: boolean): Row[] {
+  const rows = readLabelledCsv(path);
+  const truth = rows.map((r) => r.label);
+  const texts = rows.map((r) => r.text);
+  return ms.map((m) => {
+    const row = evaluate(
+      m.name,
+      truth,
+      texts.map((t) => m.classify(t)),
+    );
+    if (speed) row.postsPerSec = throughput(texts, (t) => m.classify(t).label);
+    return row;
+  });
+}
+
+/** 5-fold CV on the training data: learned and blend out of fold, the rest on the same rows. */
+function crossValidation(ms: Method[]): { financial: Row[]; crypto: Row[] } {
+  const sources = readTrainingSources();
+  const model = defaultLearnedModel().file;
+  const h = model.hyperparameters as unknown as Hyperparameters;
+  const { dense: _dense, ...features } = model.features;
+  const ds = buildDataset(sources, features);
+  const fold = foldOf(ds.labels.length, TRAINING_FOLDS, TRAINING_SEED);
+  const oof = outOfFold(ds, h, { seed: TRAINING_SEED, folds: TRAINING_FOLDS }, fold);
+  const rows: LabelledText[] = sources.flatMap((s) => s.rows);
+  const { learnedThreshold, blendWeight, blendThreshold } = model.labels;
+  const part = (crypto: 0 | 1): Row[] => {
+    const idx = rows.map((_, i) => i).filter((i) => ds.crypto[i] === crypto);
+    const truth = idx.map((i) => ds.truth[i] as SentimentLabel);
+    return ms.map((m) => {
+      if (m.name.startsWith('ours: learned') || m.name.startsWith('ours: blend')) {
+        const blend = m.name.startsWith('ours: blend');
+        const out = idx.map((i) => {
+          const s = blend
+            ? blendWeight * (oof[i] as number) + (1 - blendWeight) * (ds.lexicon[i] as number)
+            : (oof[i] as number);
+          return { score: s, label: bandLabel(s, blend ? blendThreshold : learnedThreshold) };
+        });
+        return evaluate(`${m.name}, out of fold`, truth, out);
+      }
+      return evaluate(
+        m.name,
+        truth,
+        idx.map((i) => m.classify((rows[i] as LabelledText).text)),
+      );
+    });
+  };
+  return { financial: part(0), crypto: part(1) };
+}
 
 function main(): void {
   const args = process.argv.slice(2);
   const json = args.includes('--json');
-  let paths = args.filter((a) => a !== '--json');
-  if (paths.length === 0) {
-    paths = [
-      resolve(here, 'data/crypto-posts-labelled.csv'),
-      resolve(here, '..', '..', 'shared', 'data', 'sentiment-dev', 'financial-tweets-valid.csv'),
-    ].filter((p) => existsSync(p));
-  }
+  const speed = !args.includes('--no-speed');
+  let paths = args.filter((a) => !a.startsWith('--'));
+  const results: Record<string, Row[]> = {};
   const ms = methods();
-  const router = createTopicRouter([
-    { name: 'bitcoin', keywords: ['bitcoin', 'btc', 'sats'], coin: 'BTC' },
-    { name: 'ethereum', keywords: ['ethereum', 'eth', 'ether'], coin: 'ETH' },
-    { name: 'solana', keywords: ['solana', 'sol'], coin: 'SOL' },
-    { name: 'market', keywords: ['crypto', 'altcoins', 'buy the dip', 'bull run'] },
-  ]);
-  const ours = createSentimentScorer();
-  const results: unknown[] = [];
+  if (paths.length === 0) {
+    const valid = resolve(
+      process.env.CRYPTOCRAWLER_SHARED_DATA ?? resolve(here, '..', '..', 'shared', 'data'),
+      'sentiment-dev',
+      'financial-tweets-valid.csv',
+    );
+    if (existsSync(valid)) paths.push(valid);
+    else console.log(`validation split skipped: ${valid} not found (a fresh clone has no ../shared/data)`);
+    paths.push(resolve(here, 'data/crypto-posts-labelled.csv'));
+  }
+  paths = paths.filter((p) => existsSync(p));
   for (const path of paths) {
-    const rows = loadRows(path);
-    const texts = rows.map((r) => r.text);
-    const counts = LABELS.map((l) => `${l} ${rows.filter((r) => r.label === l).length}`).join(', ');
-    const table: Array<{
-      method: string;
-      accuracy: number;
-      macroF1: number;
-      f1: Record<Label, number>;
-      postsPerSec: number;
-    }> = [];
-    for (const m of ms) {
-      const metrics = evaluate(rows, m);
-      table.push({ method: m.name, ...metrics, postsPerSec: throughput(texts, m.classify) });
+    const rows = evaluateFile(path, ms, speed);
+    results[basename(path)] = rows;
+    if (!json) printTable(`${basename(path)} (${rows[0]?.n ?? 0} rows)`, rows);
+  }
+  if (!args.includes('--no-cv')) {
+    const cv = crossValidation(ms);
+    results['cv-financial-train'] = cv.financial;
+    results['cv-crypto-train'] = cv.crypto;
+    if (!json) {
+      printTable(`5-fold CV, financial training rows (${cv.financial[0]?.n ?? 0})`, cv.financial);
+      printTable(`5-fold CV, crypto training posts (${cv.crypto[0]?.n ?? 0})`, cv.crypto);
     }
-    const routeAndScore = throughput(texts, (t) => router.route(t).length + ours.score(t).score);
-    const oursMetrics = evaluate(rows, ms[0] as Method);
-    results.push({
-      file: basename(path),
-      rows: rows.length,
-      table,
-      routeAndScore,
-      confusion: oursMetrics.confusion,
-    });
-    if (json) continue;
-    console.log(`\n### ${basename(path)} (${rows.length} rows: ${counts})\n`);
-    console.log('| method | accuracy | macro-F1 | F1 neg | F1 pos | F1 neu | posts/s (1 core) |');
-    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-    for (const r of table) {
+  }
+  if (speed && !json) {
+    const router = createTopicRouter([
+      { name: 'bitcoin', keywords: ['bitcoin', 'btc', 'sats'], coin: 'BTC' },
+      { name: 'ethereum', keywords: ['ethereum', 'eth', 'ether'], coin: 'ETH' },
+      { name: 'market', keywords: ['crypto', 'altcoins', 'buy the dip', 'bull run'] },
+    ]);
+    const texts = readLabelledCsv(resolve(here, 'data/crypto-posts-labelled.csv')).map((r) => r.text);
+    console.log('\nroute + score per post, crypto set:');
+    for (const [model] of OURS) {
+      const scorer = createSentimentScorer({ model });
       console.log(
-        `| ${r.method} | ${pct(r.accuracy)} | ${pct(r.macroF1)} | ${pct(r.f1.neg)} | ${pct(r.f1.pos)} | ${pct(r.f1.neu)} | ${num(r.postsPerSec)} |`,
+        `  ${model}: ${num(throughput(texts, (t) => router.route(t).length + scorer.score(t).score))} posts/s`,
       );
     }
-    console.log('\nSensitivity of ours (informational; the defaults were fixed before any run):\n');
-    console.log('| variant | accuracy | macro-F1 |');
-    console.log('| --- | ---: | ---: |');
-    for (const v of variants()) {
-      const m = evaluate(rows, v);
-      console.log(`| ${v.name} | ${pct(m.accuracy)} | ${pct(m.macroF1)} |`);
-    }
-    console.log(`\nours, route + score per post: ${num(routeAndScore)} posts/s`);
-    console.log('ours, confusion (rows = truth, columns = predicted neg/pos/neu):');
-    for (const a of LABELS)
-      console.log(`  ${a}: ${LABELS.map((p) => oursMetrics.confusion[a][p]).join(' ')}`);
   }
   if (json) console.log(JSON.stringify(results, null, 2));
 }

@@ -3,12 +3,17 @@
 export type SentimentLabel = 'pos' | 'neg' | 'neu';
 
 export interface SentimentResult {
-  /** In [-1, 1]. */
+  /**
+   * Polarity in [-1, 1]; rounded to 4 decimals. The learned model gives P(positive) - P(negative);
+   * the lexicon scorer a normalised valence sum (0 when nothing in the text carries sentiment).
+   */
   score: number;
+  /** `pos` when score >= the positive threshold, `neg` when score <= the negative one, else `neu`. */
   label: SentimentLabel;
 }
 
 export interface SentimentScorer {
+  /** Scores one post or headline. Never throws; any string (empty, huge, odd Unicode) is accepted. */
   score(text: string): SentimentResult;
 }
 

@@ -8,7 +8,7 @@ import {
   NEGATION_WINDOW_WORDS,
   NORMALIZATION_ALPHA,
 } from './options.ts';
-import { createSentimentScorer } from './scorer.ts';
+import { createLexiconScorer } from './scorer.ts';
 
 describe('sentiment defaults', () => {
   it('pins the documented defaults (docs/sentiment.md)', () => {
@@ -24,7 +24,7 @@ describe('sentiment defaults', () => {
   it('labels exactly at the thresholds: pos and neg are inclusive', () => {
     // One term of valence v scores v / sqrt(v^2 + 15); pick v so the score lands on a threshold.
     const v = Math.sqrt((15 * 0.2 ** 2) / (1 - 0.2 ** 2));
-    const scorer = createSentimentScorer({ extraLexicon: { upish: v, downish: -v } });
+    const scorer = createLexiconScorer({ extraLexicon: { upish: v, downish: -v } });
     expect(scorer.score('upish')).toEqual({ score: 0.2, label: 'pos' });
     expect(scorer.score('downish')).toEqual({ score: -0.2, label: 'neg' });
   });
@@ -38,6 +38,6 @@ describe('sentiment defaults', () => {
     [{ generalWeight: 2 }, /generalWeight/],
     [{ extraLexicon: { moon: 9 } }, /extraLexicon\["moon"\]/],
   ])('rejects invalid options %j with a message naming the key', (opts, message) => {
-    expect(() => createSentimentScorer(opts)).toThrow(message);
+    expect(() => createLexiconScorer(opts)).toThrow(message);
   });
 });

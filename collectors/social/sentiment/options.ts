@@ -3,38 +3,43 @@
  * `options.test.ts` pins, so a change of behaviour is a visible change of a test.
  */
 
-export type SentimentLabel = 'pos' | 'neg' | 'neu';
+// The result types are the social pipeline's contract, defined once in ../types.ts.
+export type { SentimentLabel, SentimentResult, SentimentScorer } from '../types.ts';
 
-export interface SentimentResult {
-  /** Polarity in [-1, 1]; 0 when nothing in the text carries sentiment. Rounded to 4 decimals. */
-  score: number;
-  /** `pos` when score >= posThreshold, `neg` when score <= negThreshold, else `neu`. */
-  label: SentimentLabel;
-}
-
-export interface SentimentScorer {
-  /** Scores one post or headline. Never throws; any string (empty, huge, odd Unicode) is accepted. */
-  score(text: string): SentimentResult;
-}
+/** `lexicon`: the hand-built lexicon scorer; `learned`: the trained model; `blend`: their weighted mean. */
+export type SentimentModel = 'lexicon' | 'learned' | 'blend';
+export const SENTIMENT_MODELS: readonly SentimentModel[] = ['lexicon', 'learned', 'blend'];
 
 export interface SentimentScorerOptions {
-  /** Lowest score labelled `pos` (inclusive), in (0, 1]. Default {@link DEFAULT_POS_THRESHOLD}. */
+  /** Which scorer. Default {@link DEFAULT_SENTIMENT_MODEL}. */
+  model?: SentimentModel;
+  /**
+   * Lowest score labelled `pos` (inclusive), in (0, 1]. Default {@link DEFAULT_POS_THRESHOLD} for the
+   * lexicon; the learned model and the blend use the band stored in the model file.
+   */
   posThreshold?: number;
-  /** Highest score labelled `neg` (inclusive), in [-1, 0). Default {@link DEFAULT_NEG_THRESHOLD}. */
+  /** Highest score labelled `neg` (inclusive), in [-1, 0). Default as for `posThreshold`. */
   negThreshold?: number;
   /** Characters scored per text; the rest is ignored. Default {@link DEFAULT_MAX_CHARS}. */
   maxChars?: number;
   /**
    * Weight of wink-nlp's general English lexicon against the crypto lexicon, in [0, 1]. 0 scores
-   * with the crypto layer alone. Default {@link DEFAULT_GENERAL_WEIGHT}.
+   * with the crypto layer alone. Default {@link DEFAULT_GENERAL_WEIGHT}. Lexicon model only: the
+   * learned model's lexicon features are those it was trained on.
    */
   generalWeight?: number;
   /**
    * Extra terms (one word, a phrase of space-separated words, or an emoji) with a valence in
-   * [-4, 4]; they override both built-in lexicons. 0 makes a term neutral.
+   * [-4, 4]; they override both built-in lexicons. 0 makes a term neutral. Lexicon model only.
    */
   extraLexicon?: Readonly<Record<string, number>>;
 }
+
+/**
+ * The model the pipeline, the news collector and `cryptocrawler sentiment` use: the one that measured
+ * best in 5-fold cross-validation on the training data (docs/sentiment.md, "Results").
+ */
+export const DEFAULT_SENTIMENT_MODEL: SentimentModel = 'blend';
 
 /** A single moderate term (valence about 1 on the [-4, 4] scale) is enough for a label. */
 export const DEFAULT_POS_THRESHOLD = 0.2;

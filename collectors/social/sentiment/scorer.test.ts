@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createSentimentScorer, scoreHeadline } from './scorer.ts';
+import { createLexiconScorer } from './scorer.ts';
 import type { SentimentLabel } from './options.ts';
 
-const scorer = createSentimentScorer();
+const scorer = createLexiconScorer();
 
-describe('createSentimentScorer: labels on clear crypto posts', () => {
+describe('createLexiconScorer: labels on clear crypto posts', () => {
   it.each<[string, SentimentLabel]>([
     // bullish
     ['$ETH looking very bullish here, next leg up soon', 'pos'],
@@ -44,7 +44,7 @@ describe('createSentimentScorer: labels on clear crypto posts', () => {
   });
 });
 
-describe('createSentimentScorer: negation, modifiers, emoji, cashtags', () => {
+describe('createLexiconScorer: negation, modifiers, emoji, cashtags', () => {
   it.each<[string, SentimentLabel]>([
     ['not bullish', 'neg'],
     ['I am not bullish on this at all', 'neg'],
@@ -103,21 +103,21 @@ describe('createSentimentScorer: negation, modifiers, emoji, cashtags', () => {
   });
 
   it('extraLexicon adds and overrides terms, including phrases', () => {
-    const custom = createSentimentScorer({ extraLexicon: { 'flippening soon': 3, moon: 0 } });
+    const custom = createLexiconScorer({ extraLexicon: { 'flippening soon': 3, moon: 0 } });
     expect(custom.score('flippening soon').label).toBe('pos');
     expect(custom.score('moon').label).toBe('neu');
     expect(scorer.score('moon').label).toBe('pos');
   });
 
   it('generalWeight 0 scores with the crypto layer alone', () => {
-    const cryptoOnly = createSentimentScorer({ generalWeight: 0 });
+    const cryptoOnly = createLexiconScorer({ generalWeight: 0 });
     expect(cryptoOnly.score('what a wonderful day').label).toBe('neu');
     expect(scorer.score('what a wonderful day').label).toBe('pos');
     expect(cryptoOnly.score('wagmi').label).toBe('pos');
   });
 });
 
-describe('createSentimentScorer: robustness', () => {
+describe('createLexiconScorer: robustness', () => {
   it('scores empty and whitespace text as neutral 0', () => {
     expect(scorer.score('')).toEqual({ score: 0, label: 'neu' });
     expect(scorer.score('   \n\t ')).toEqual({ score: 0, label: 'neu' });
@@ -131,7 +131,7 @@ describe('createSentimentScorer: robustness', () => {
   it('truncates huge input to maxChars', () => {
     const huge = 'meh '.repeat(5_000) + 'bullish';
     expect(scorer.score(huge).label).toBe('neu'); // "bullish" lies past 10,000 chars
-    expect(createSentimentScorer({ maxChars: 30_000 }).score(huge).label).toBe('pos');
+    expect(createLexiconScorer({ maxChars: 30_000 }).score(huge).label).toBe('pos');
     const t0 = performance.now();
     scorer.score('🚀 scam '.repeat(1_000_000));
     expect(performance.now() - t0).toBeLessThan(1_000);
@@ -195,7 +195,7 @@ describe('createSentimentScorer: robustness', () => {
   });
 
   it('is deterministic: same text, same result, across scorers', () => {
-    const other = createSentimentScorer();
+    const other = createLexiconScorer();
     const texts = ['BTC to the moon 🚀', 'not bullish', 'rekt again', '', 'The Fed meets today'];
     for (const t of texts) {
       const a = scorer.score(t);
@@ -205,25 +205,8 @@ describe('createSentimentScorer: robustness', () => {
   });
 
   it('honours custom thresholds', () => {
-    const strict = createSentimentScorer({ posThreshold: 0.9, negThreshold: -0.9 });
+    const strict = createLexiconScorer({ posThreshold: 0.9, negThreshold: -0.9 });
     expect(strict.score('bullish').label).toBe('neu');
     expect(strict.score('bullish').score).toBe(scorer.score('bullish').score);
-  });
-});
-
-describe('scoreHeadline', () => {
-  it.each<[string, SentimentLabel]>([
-    ['Bitcoin Surges Past $70,000 as ETF Inflows Hit Record', 'pos'],
-    ['Crypto Lender Files for Bankruptcy, Freezes Withdrawals', 'neg'],
-    ['SEC Sues Exchange Over Unregistered Securities', 'neg'],
-    ['Ethereum Developers Publish Agenda for Thursday Call', 'neu'],
-  ])('%j is %s', (headline, label) => {
-    expect(scoreHeadline(headline).label).toBe(label);
-  });
-
-  it('scores exactly as a default scorer scores a post', () => {
-    for (const t of ['Bitcoin Plunges 10%', 'Solana Rallies', 'Markets open']) {
-      expect(scoreHeadline(t)).toEqual(scorer.score(t));
-    }
   });
 });

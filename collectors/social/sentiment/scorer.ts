@@ -1,5 +1,5 @@
 /**
- * The in-process sentiment scorer: wink-nlp's general English lexicon (weighted by
+ * The lexicon sentiment scorer (`model: 'lexicon'`): wink-nlp's general English lexicon (weighted by
  * `generalWeight`) under a crypto/market lexicon, with negation, intensifiers, capitals,
  * "but", questions and exclamation marks handled in the manner of VADER, normalised to [-1, 1].
  */
@@ -109,9 +109,30 @@ function compile(
   return { single, phrases };
 }
 
-let defaultLexicon: CompiledLexicon | undefined;
+/** Compiled lexicons without extra terms, by general weight: shared by all scorers in the process. */
+const sharedLexicons = new Map<number, CompiledLexicon>();
 
-function validate(opts: SentimentScorerOptions): void {
+function sharedLexicon(generalWeight: number): CompiledLexicon {
+  let lexicon = sharedLexicons.get(generalWeight);
+  if (lexicon === undefined) sharedLexicons.set(generalWeight, (lexicon = compile(generalWeight, undefined)));
+  return lexicon;
+}
+
+/** Raw valence sum s mapped to [-1, 1] and rounded to 4 decimals. */
+function normalise(raw: number): number {
+  const normalized = raw / Math.sqrt(raw * raw + NORMALIZATION_ALPHA);
+  return Math.round(Math.max(-1, Math.min(1, normalized)) * 10_000) / 10_000 || 0;
+}
+
+/**
+ * The lexicon score (before thresholds) of a text already tokenized into `buf`, with no extra
+ * terms: the learned model's lexicon features, computed from the one tokenizing pass it shares.
+ */
+export function lexiconScoreOfTokens(buf: TokenBuffer, n: number, generalWeight: number): number {
+  return normalise(rawValence(buf, n, sharedLexicon(generalWeight)));
+}
+
+export function validateLexiconOptions(opts: SentimentScorerOptions): void {
   const { posThreshold, negThreshold, maxChars, generalWeight, extraLexicon } = opts;
   if (posThreshold !== undefined && !(posThreshold > 0 && posThreshold <= 1)) {
     throw new RangeError(`[sentiment] posThreshold must be in (0, 1], got ${posThreshold}`);
@@ -137,16 +158,16 @@ function validate(opts: SentimentScorerOptions): void {
  * default `generalWeight` and no `extraLexicon` shares one compiled lexicon with all others.
  * Throws RangeError on invalid options (validate at start); `score()` itself never throws.
  */
-export function createSentimentScorer(opts: SentimentScorerOptions = {}): SentimentScorer {
-  validate(opts);
+export function createLexiconScorer(opts: SentimentScorerOptions = {}): SentimentScorer {
+  validateLexiconOptions(opts);
   const posThreshold = opts.posThreshold ?? DEFAULT_POS_THRESHOLD;
   const negThreshold = opts.negThreshold ?? DEFAULT_NEG_THRESHOLD;
   const maxChars = opts.maxChars ?? DEFAULT_MAX_CHARS;
   const generalWeight = opts.generalWeight ?? DEFAULT_GENERAL_WEIGHT;
-  const isDefault = generalWeight === DEFAULT_GENERAL_WEIGHT && opts.extraLexicon === undefined;
-  const lexicon = isDefault
-    ? (defaultLexicon ??= compile(generalWeight, undefined))
-    : compile(generalWeight, opts.extraLexicon);
+  const lexicon =
+    opts.extraLexicon === undefined
+      ? sharedLexicon(generalWeight)
+      : compile(generalWeight, opts.extraLexicon);
   const buf = createTokenBuffer();
 
   const toLabel = (score: number): SentimentLabel =>
@@ -156,17 +177,14 @@ export function createSentimentScorer(opts: SentimentScorerOptions = {}): Sentim
     score(text: string): SentimentResult {
       let input = typeof text === 'string' ? text : '';
       if (input.length > maxChars) input = input.slice(0, maxChars);
-      const raw = rawValence(input, lexicon, buf);
-      const normalized = raw / Math.sqrt(raw * raw + NORMALIZATION_ALPHA);
-      const score = Math.round(Math.max(-1, Math.min(1, normalized)) * 10_000) / 10_000 || 0;
+      const score = normalise(rawValence(buf, tokenize(input, buf), lexicon));
       return { score, label: toLabel(score) };
     },
   };
 }
 
-/** Sum of term valences with all modifiers applied, before normalisation. */
-function rawValence(text: string, lexicon: CompiledLexicon, buf: TokenBuffer): number {
-  const n = tokenize(text, buf);
+/** Sum of term valences (the first `n` tokens of `buf`) with all modifiers applied, before normalisation. */
+function rawValence(buf: TokenBuffer, n: number, lexicon: CompiledLexicon): number {
   if (n === 0) return 0;
   const { kinds, values, caps } = buf;
   const capsIsEmphasis = buf.capsWords <= buf.words * MOSTLY_CAPS_SHARE;
@@ -303,15 +321,4 @@ function rawValence(text: string, lexicon: CompiledLexicon, buf: TokenBuffer): n
     total += Math.sign(total) * EXCLAMATION_BOOST * Math.min(bangs, EXCLAMATION_MAX);
   }
   return total;
-}
-
-let headlineScorer: SentimentScorer | undefined;
-
-/**
- * Scores a news headline exactly as a post is scored with default options. Deterministic and
- * side-effect free (apart from building the shared default scorer on first use).
- */
-export function scoreHeadline(headline: string): SentimentResult {
-  headlineScorer ??= createSentimentScorer();
-  return headlineScorer.score(headline);
 }

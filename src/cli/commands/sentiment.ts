@@ -1,7 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { Command } from 'commander';
-import { createSentimentScorer } from '../../../collectors/social/sentiment/index.ts';
+import { Option, type Command } from 'commander';
+import {
+  DEFAULT_SENTIMENT_MODEL,
+  SENTIMENT_MODELS,
+  createSentimentScorer,
+} from '../../../collectors/social/sentiment/index.ts';
+import type { SentimentModel } from '../../../collectors/social/sentiment/index.ts';
 
 export function registerSentiment(program: Command): void {
   program
@@ -11,8 +16,13 @@ export function registerSentiment(program: Command): void {
       'score text for sentiment: plain text lines, or JSONL lines with "id" and "text", from FILE or stdin;\n' +
         'prints one JSON line {id, score, label} per input line (id = line number for plain text)',
     )
-    .action(async (file: string | undefined) => {
-      const scorer = createSentimentScorer();
+    .addOption(
+      new Option('--model <model>', 'lexicon, learned (trained model) or blend of the two')
+        .choices([...SENTIMENT_MODELS])
+        .default(DEFAULT_SENTIMENT_MODEL),
+    )
+    .action(async (file: string | undefined, opts: { model: SentimentModel }) => {
+      const scorer = createSentimentScorer({ model: opts.model });
       const input = file ? createReadStream(file, 'utf8') : process.stdin;
       const rl = createInterface({ input, crlfDelay: Infinity });
       let n = 0;
