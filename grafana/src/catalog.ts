@@ -59,21 +59,39 @@ export function catalog(d: dashboard.Dashboard): CatalogEntry[] {
 }
 
 /**
+ * A variable's value as Grafana's template service formats it: `${name}` and `$name` raw,
+ * `${name:json}` as a JSON string (quotes, backslashes and control characters escaped), `${name:raw}`
+ * raw. Other formats are not used by our dashboards and are refused rather than guessed.
+ */
+export function formatVariable(value: string, format: string | undefined): string {
+  if (format === undefined || format === 'raw') return value;
+  if (format === 'json') return JSON.stringify(value);
+  throw new Error(`variable format "${format}" is not supported here`);
+}
+
+/** ${name}, ${name:format} and $name references, replaced from `vars` (unknown names stay as they are). */
+export function interpolateVariables(query: string, vars: Record<string, string>): string {
+  return query.replace(
+    /\$\{(\w+)(?::(\w+))?\}|\$(\w+)/g,
+    (m, a: string | undefined, fmt: string | undefined, b: string | undefined) => {
+      const name = (a ?? b)!;
+      return name in vars ? formatVariable(vars[name]!, fmt) : m;
+    },
+  );
+}
+
+/**
  * Substitutes what Grafana substitutes before InfluxDB sees a Flux script: the time range and window
  * identifiers (Grafana's flux macros replace them with RFC 3339 times and a duration) and the
- * dashboard variables (${name} and $name, single values).
+ * dashboard variables (single values, formatted as Grafana formats them).
  */
 export function interpolateFlux(
   query: string,
   o: { start: Date; stop: Date; windowPeriod: string; vars: Record<string, string> },
 ): string {
-  let q = query
+  const q = query
     .replaceAll('v.timeRangeStart', o.start.toISOString())
     .replaceAll('v.timeRangeStop', o.stop.toISOString())
     .replaceAll('v.windowPeriod', o.windowPeriod);
-  q = q.replace(/\$\{(\w+)\}|\$(\w+)/g, (m, a: string | undefined, b: string | undefined) => {
-    const name = (a ?? b)!;
-    return name in o.vars ? o.vars[name]! : m;
-  });
-  return q;
+  return interpolateVariables(q, o.vars);
 }

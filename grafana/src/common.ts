@@ -1,6 +1,6 @@
 // Pieces every dashboard shares: the generated-file marker, stable uids, tags, links and variables.
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { tagValues } from './flux.ts';
+import { coinTopics, tagValues } from './flux.ts';
 import type { GrafanaSettings } from './settings.ts';
 import { influxRef } from './targets.ts';
 
@@ -9,8 +9,10 @@ export const GENERATED_MARKER =
 
 export const DASHBOARD_UIDS = {
   overview: 'cryptocrawler-overview',
+  coin: 'cryptocrawler-coin',
   correlationLag: 'cryptocrawler-correlation-lag',
   collectorHealth: 'cryptocrawler-collector-health',
+  runbook: 'cryptocrawler-runbook',
 } as const;
 
 export const DASHBOARD_TAG = 'cryptocrawler';
@@ -60,17 +62,22 @@ function tagVariable(
   const q = String(
     tagValues({ bucket: s.buckets.main, measurement: v.measurement, tag: v.tag, start: raw(s) }),
   );
-  return new dashboard.QueryVariableBuilder(v.name)
-    .label(v.label)
-    .description(v.description)
-    .datasource(influxRef(s))
-    .query(q)
-    .definition(q)
-    .current(option(v.current))
-    .refresh(dashboard.VariableRefresh.OnDashboardLoad)
-    .sort(dashboard.VariableSort.AlphabeticalAsc)
-    .multi(false)
-    .includeAll(false);
+  return (
+    new dashboard.QueryVariableBuilder(v.name)
+      .label(v.label)
+      .description(v.description)
+      .datasource(influxRef(s))
+      .query(q)
+      .definition(q)
+      .current(option(v.current))
+      .refresh(dashboard.VariableRefresh.OnDashboardLoad)
+      .sort(dashboard.VariableSort.AlphabeticalAsc)
+      .multi(false)
+      .includeAll(false)
+      // Only values the query lists: a typed value would reach Flux (as a ${name:json} literal, but the
+      // value set stays the tags our collectors write, which config validation keeps to [A-Za-z0-9_-]).
+      .allowCustomValue(false)
+  );
 }
 
 /** `coin`: the price symbols seen in the look-back window. */
@@ -85,16 +92,24 @@ export function coinVariable(s: GrafanaSettings): dashboard.QueryVariableBuilder
   });
 }
 
-/** `topic`: the topics with social rollups in the look-back window. */
+/**
+ * `topic`: the topics of the selected coin (config `topics[].coin`), so coin and topic always form a
+ * pair the collectors and analytics write. Chained on ${coin}: Grafana re-runs it when the coin changes.
+ */
 export function topicVariable(s: GrafanaSettings): dashboard.QueryVariableBuilder {
-  return tagVariable(s, {
-    name: 'topic',
-    label: 'Topic',
-    description: 'Topic of the social series (tag `topic` of measurement `social`)',
-    measurement: 'social',
-    tag: 'topic',
-    current: s.defaults.topic,
-  });
+  const q = String(coinTopics(s.pairs));
+  return new dashboard.QueryVariableBuilder('topic')
+    .label('Topic')
+    .description('Topic paired with the coin (config `topics[].coin`; tag `topic` of `social`)')
+    .datasource(influxRef(s))
+    .query(q)
+    .definition(q)
+    .current(option(s.defaults.topic))
+    .refresh(dashboard.VariableRefresh.OnDashboardLoad)
+    .sort(dashboard.VariableSort.AlphabeticalAsc)
+    .multi(false)
+    .includeAll(false)
+    .allowCustomValue(false);
 }
 
 /** `signal`: which social signal the correlation and lag panels show. */
@@ -105,9 +120,28 @@ export function signalVariable(): dashboard.CustomVariableBuilder {
     .values(SIGNALS.join(','))
     .current(option(SIGNALS[0]))
     .multi(false)
-    .includeAll(false);
+    .includeAll(false)
+    .allowCustomValue(false);
 }
 
 function raw(s: GrafanaSettings): { kind: 'raw'; text: string } {
   return { kind: 'raw', text: s.variableLookback };
 }
+
+/** Grafana's currency units; any other quote gets a plain suffix. */
+const CURRENCY_UNITS: Readonly<Record<string, string>> = {
+  USD: 'currencyUSD',
+  EUR: 'currencyEUR',
+  GBP: 'currencyGBP',
+  JPY: 'currencyJPY',
+  CHF: 'currencyCHF',
+  BTC: 'currencyBTC',
+};
+/** The quote currencies with a Grafana unit. */
+export const CURRENCIES = Object.keys(CURRENCY_UNITS);
+export function currencyUnit(quote: string): string {
+  return CURRENCY_UNITS[quote] ?? `suffix: ${quote}`;
+}
+
+/** A field override setting decimals to 0: counts and degrees of freedom are integers. */
+export const INTEGER = [{ id: 'decimals', value: 0 }];

@@ -28,7 +28,7 @@ describe('flux builder', () => {
         'from(bucket: "crypto")',
         '  |> range(start: v.timeRangeStart, stop: v.timeRangeStop)',
         '  |> filter(fn: (r) => r._measurement == "social")',
-        '  |> filter(fn: (r) => r.topic == "${topic}")',
+        '  |> filter(fn: (r) => r.topic == ${topic:json})',
         '  |> filter(fn: (r) => r._field == "count")',
         '  |> aggregateWindow(every: v.windowPeriod, fn: sum, createEmpty: false)',
       ].join('\n'),
@@ -37,7 +37,7 @@ describe('flux builder', () => {
 
   it('renders predicates with parentheses where precedence needs them', () => {
     expect(renderPred(or(tagIs('symbol', 'BTC'), tagIs('topic', variable('topic'))))).toBe(
-      '(exists r.symbol and r.symbol == "BTC") or (exists r.topic and r.topic == "${topic}")',
+      '(exists r.symbol and r.symbol == "BTC") or (exists r.topic and r.topic == ${topic:json})',
     );
     expect(renderPred(oneOf('_field', ['pos', 'neg']))).toBe('(r._field == "pos" or r._field == "neg")');
     expect(renderPred(oneOf('_field', ['r']))).toBe('r._field == "r"');

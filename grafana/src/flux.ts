@@ -38,8 +38,9 @@ export function renderValue(v: FluxValue): string {
     return String(v);
   }
   if (typeof v === 'boolean') return v ? 'true' : 'false';
-  // Grafana replaces ${name} textually; the quotes make the result a Flux string literal.
-  if (v.kind === 'var') return `"\${${v.name}}"`;
+  // Grafana's json format writes the value as a JSON string: quotes, backslashes and control
+  // characters escaped, so a value cannot end the literal early (a plain "${name}" could).
+  if (v.kind === 'var') return `\${${v.name}:json}`;
   return v.text;
 }
 
@@ -268,13 +269,15 @@ export function combinedSocial(o: {
  * combinedSocial over count, score_sum, pos and neg: derived after combining, as the rollups do.
  */
 export function socialMeans(combined: FluxQuery): FluxQuery {
-  return combined
-    .group(['topic'])
-    .pivotFields()
-    .where('r.count > 0')
-    .map(
-      '({_time: r._time, topic: r.topic, mean: r.score_sum / float(v: r.count), net: float(v: r.pos - r.neg) / float(v: r.count)})',
-    );
+  return (
+    combined
+      .group(['topic'])
+      // pivot wants one type per column: counts are integers, score_sum a float.
+      .map('({r with _value: float(v: r._value)})')
+      .pivotFields()
+      .where('r.count > 0.0')
+      .map('({_time: r._time, topic: r.topic, mean: r.score_sum / r.count, net: (r.pos - r.neg) / r.count})')
+  );
 }
 
 /** The topics of the selected coin, for the `topic` variable: a Flux table built from config pairs. */

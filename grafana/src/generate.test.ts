@@ -45,11 +45,27 @@ describe('generated Grafana files', () => {
     const d = buildDashboards({ ...DEFAULT_SETTINGS, buckets: { main: 'm_b', raw: 'r_b' } });
     for (const x of Object.values(d)) {
       for (const p of x.panels ?? [])
-        expect((p as { targets?: unknown[] }).targets?.length).toBeGreaterThan(0);
+        if (p.type !== 'text') expect((p as { targets?: unknown[] }).targets?.length).toBeGreaterThan(0);
     }
     const all = Object.values(d).flatMap(catalog);
-    expect(all.filter((e) => e.lang === 'flux').every((e) => /bucket: "(m_b|r_b)"/.test(e.query))).toBe(true);
-    expect(all.filter((e) => e.where.startsWith('annotation')).length).toBe(2);
+    for (const e of all.filter((x) => x.lang === 'flux')) {
+      const buckets = [...e.query.matchAll(/bucket: "([^"]*)"/g)].map((m) => m[1]);
+      // Every query reads a bucket, except the topic variable (config pairs, no bucket).
+      if (e.where !== 'variable topic') expect(buckets.length, e.where).toBeGreaterThan(0);
+      expect(
+        buckets.every((b) => b === 'm_b' || b === 'r_b'),
+        e.where,
+      ).toBe(true);
+    }
+    // Anomalies and news on the Coin and the Correlation & lag dashboards.
+    expect(
+      all.filter((e) => e.where.startsWith('annotation')).map((e) => `${e.dashboard} ${e.refId}`),
+    ).toEqual([
+      'cryptocrawler-coin Anomalies',
+      'cryptocrawler-coin News',
+      'cryptocrawler-correlation-lag Anomalies',
+      'cryptocrawler-correlation-lag News',
+    ]);
     expect(all.filter((e) => e.where.startsWith('variable')).map((e) => e.refId)).toEqual([
       'coin',
       'topic',
@@ -73,7 +89,7 @@ describe('generated Grafana files', () => {
     const g = file.groups[0]!;
     expect(g).toMatchObject({ orgId: 1, name: 'cryptocrawler', folder: 'CryptoCrawler', interval: '1m' });
     expect(g.rules.map((r) => r.title)).toEqual([
-      'Anomaly detected',
+      'Streaming anomaly',
       'Collector down',
       'Stream silent',
       'Writes failing',
@@ -86,8 +102,11 @@ describe('generated Grafana files', () => {
       expect(r.execErrState).toMatch(/^(OK|Alerting|Error|KeepLast)$/);
       const a = r.annotations as Record<string, string>;
       expect(a.summary && a.description).toBeTruthy();
-      const anchor = a.runbook_url!.split('#')[1]!;
-      expect(headingSlugs(runbook)).toContain(anchor);
+      expect(a.runbook_url).toMatch(
+        /^\/d\/cryptocrawler-runbook\/cryptocrawler-runbook\?viewPanel=panel-\d$/,
+      );
+      const spec = alertSpecs(DEFAULT_SETTINGS).find((x) => x.uid === r.uid)!;
+      expect(headingSlugs(runbook)).toContain(spec.anchor);
       const data = r.data as { refId: string; datasourceUid: string; model: { refId: string } }[];
       expect(data.map((q) => q.refId)).toEqual(['A', 'B', 'C']);
       for (const q of data) expect(q.model.refId).toBe(q.refId);
@@ -103,16 +122,16 @@ describe('generated Grafana files', () => {
 
   it('substitutes Grafana variables and time macros like Grafana does for Flux', () => {
     const q = interpolateFlux(
-      'range(start: v.timeRangeStart, stop: v.timeRangeStop) every: v.windowPeriod "${coin}" "$topic" "$other"',
+      'range(start: v.timeRangeStart, stop: v.timeRangeStop) every: v.windowPeriod "${coin}" "$topic" "$other" ${coin:json}',
       {
         start: new Date('2024-01-01T00:00:00Z'),
         stop: new Date('2024-01-02T00:00:00Z'),
         windowPeriod: '1m',
-        vars: { coin: 'BTC', topic: 'bitcoin' },
+        vars: { coin: 'B"T\\C', topic: 'bitcoin' },
       },
     );
     expect(q).toBe(
-      'range(start: 2024-01-01T00:00:00.000Z, stop: 2024-01-02T00:00:00.000Z) every: 1m "BTC" "bitcoin" "$other"',
+      'range(start: 2024-01-01T00:00:00.000Z, stop: 2024-01-02T00:00:00.000Z) every: 1m "B"T\\C" "bitcoin" "$other" "B\\"T\\\\C"',
     );
   });
 

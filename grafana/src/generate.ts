@@ -6,17 +6,29 @@ import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import yaml from 'js-yaml';
 import { alertRulesFile } from './alerts.ts';
 import { GENERATED_MARKER } from './common.ts';
+import { coinDashboard } from './dashboards/coin.ts';
 import { collectorHealthDashboard } from './dashboards/collector-health.ts';
 import { correlationLagDashboard } from './dashboards/correlation-lag.ts';
 import { overviewDashboard } from './dashboards/overview.ts';
-import { contactPointsFile, dashboardProvidersFile, datasourcesFile, policiesFile } from './provisioning.ts';
+import { runbookDashboard } from './dashboards/runbook.ts';
+import {
+  CONTACT_POINT,
+  WEBHOOK_DIR,
+  contactPointsFile,
+  dashboardProvidersFile,
+  datasourcesFile,
+  policiesFile,
+} from './provisioning.ts';
+import { pinnedGrafanaDashboard } from './schema-version.ts';
 import type { GrafanaSettings } from './settings.ts';
 
 /** Paths relative to the repository root. */
 export const DASHBOARD_FILES = {
   overview: 'grafana/dashboards/overview.json',
+  coin: 'grafana/dashboards/coin.json',
   correlationLag: 'grafana/dashboards/correlation-lag.json',
   collectorHealth: 'grafana/dashboards/collector-health.json',
+  runbook: 'grafana/dashboards/runbook.json',
 } as const;
 
 /** The dashboards as Grafana JSON models, with the defaults pass applied. */
@@ -24,18 +36,26 @@ export function buildDashboards(
   s: GrafanaSettings,
 ): Record<keyof typeof DASHBOARD_FILES, dashboard.Dashboard> {
   return {
-    overview: stampIds(overviewDashboard(s).build()),
-    correlationLag: stampIds(correlationLagDashboard(s).build()),
-    collectorHealth: stampIds(collectorHealthDashboard(s).build()),
+    overview: finish(overviewDashboard(s).build()),
+    coin: finish(coinDashboard(s).build()),
+    correlationLag: finish(correlationLagDashboard(s).build()),
+    collectorHealth: finish(collectorHealthDashboard(s).build()),
+    runbook: finish(runbookDashboard(s).build()),
   };
 }
 
-/** Stable panel ids in layout order, so links and alert panel references never move. */
-function stampIds(d: dashboard.Dashboard): dashboard.Dashboard {
+/**
+ * What every generated dashboard gets after the SDK: stable panel ids in layout order (links and
+ * alert rules reference them), legends shown (the SDK defaults showLegend to false, which hides which
+ * series is which), and only what the pinned Grafana knows (schema-version.ts).
+ */
+export function finish(d: dashboard.Dashboard): dashboard.Dashboard {
   (d.panels ?? []).forEach((p, i) => {
     p.id = i + 1;
+    const legend = (p as dashboard.Panel).options?.legend as { showLegend?: boolean } | undefined;
+    if (legend) legend.showLegend = true;
   });
-  return d;
+  return pinnedGrafanaDashboard(d);
 }
 
 function yamlFile(body: Record<string, unknown>): string {
@@ -53,9 +73,10 @@ export function renderAll(s: GrafanaSettings): Map<string, string> {
   }
   files.set('grafana/provisioning/datasources/datasources.yaml', yamlFile(datasourcesFile(s)));
   files.set('grafana/provisioning/dashboards/dashboards.yaml', yamlFile(dashboardProvidersFile(s)));
-  files.set('grafana/provisioning/alerting/rules.yaml', yamlFile(alertRulesFile(s)));
-  files.set('grafana/provisioning/alerting/contact-points.yaml', yamlFile(contactPointsFile()));
+  files.set('grafana/provisioning/alerting/rules.yaml', yamlFile(alertRulesFile(s, dashboards)));
   files.set('grafana/provisioning/alerting/policies.yaml', yamlFile(policiesFile()));
+  files.set(`${WEBHOOK_DIR}/contact-points.yaml`, yamlFile(contactPointsFile()));
+  files.set(`${WEBHOOK_DIR}/policies.yaml`, yamlFile(policiesFile(CONTACT_POINT.name)));
   return files;
 }
 

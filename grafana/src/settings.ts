@@ -17,6 +17,10 @@ export interface GrafanaSettings {
   windows: string[];
   /** Default dashboard variable values. */
   defaults: { coin: string; topic: string };
+  /** Every topic that names a coin (config `topics[].coin`): the rows of the overview, the topic choices per coin. */
+  pairs: { coin: string; topic: string }[];
+  /** Quote currency the price panels read first (config `prices.quotes[0]`). */
+  quote: string;
   /** Look-back of the variable queries (schema.tagValues start). */
   variableLookback: string;
   /** Prometheus scrape job names (docker-compose service names). */
@@ -27,7 +31,11 @@ export interface GrafanaSettings {
     /** An analytics job without a success for this many seconds is stale. */
     analyticsStaleSeconds: number;
   };
-  /** Where docs/runbook.md is published; alert runbook_url links point into it. */
+  /**
+   * Where the runbook is read; alert runbook_url links are `<base>#<anchor>`. Default: the Runbook
+   * dashboard Grafana itself serves (a relative link, works offline); GRAFANA_RUNBOOK_BASE_URL at
+   * generation time points the links at a published docs/runbook.md instead.
+   */
   runbookBaseUrl: string;
 }
 
@@ -36,8 +44,19 @@ export const DEFAULT_PROMETHEUS_DATASOURCE_UID = 'cryptocrawler-prometheus';
 export const DEFAULT_STREAM_SILENT_SECONDS = 900;
 /** Five missed runs of the default one-minute schedule, never less than 10 minutes. */
 export const MIN_ANALYTICS_STALE_SECONDS = 600;
-export const DEFAULT_RUNBOOK_BASE_URL =
-  'https://github.com/cryptocrawler/cryptocrawler/blob/main/docs/runbook.md';
+/** The Runbook dashboard (grafana/src/dashboards/runbook.ts), relative to Grafana's root URL. */
+export const DEFAULT_RUNBOOK_BASE_URL = '/d/cryptocrawler-runbook/cryptocrawler-runbook';
+
+/** GRAFANA_RUNBOOK_BASE_URL when set (an absolute http(s) URL or a path starting with /), else the default. */
+export function runbookBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+  const v = env.GRAFANA_RUNBOOK_BASE_URL?.trim();
+  if (!v) return DEFAULT_RUNBOOK_BASE_URL;
+  if (!/^(https?:\/\/[^\s#]+|\/[^\s#]*)$/.test(v))
+    throw new Error(
+      `GRAFANA_RUNBOOK_BASE_URL: expected an http(s) URL or a path starting with /, got "${v}"`,
+    );
+  return v.replace(/\/+$/, '');
+}
 
 export const DEFAULT_SETTINGS: GrafanaSettings = {
   org: 'cryptocrawler',
@@ -50,6 +69,11 @@ export const DEFAULT_SETTINGS: GrafanaSettings = {
   folder: { title: 'CryptoCrawler', uid: 'cryptocrawler' },
   windows: ['1h', '6h', '24h'],
   defaults: { coin: 'BTC', topic: 'bitcoin' },
+  pairs: [
+    { coin: 'BTC', topic: 'bitcoin' },
+    { coin: 'ETH', topic: 'ethereum' },
+  ],
+  quote: 'USD',
   variableLookback: '-30d',
   jobs: { collector: 'collector', analytics: 'analytics' },
   thresholds: {
@@ -70,6 +94,11 @@ export function settingsFromConfig(cfg: Config): GrafanaSettings {
       coin: cfg.coins[0] ?? DEFAULT_SETTINGS.defaults.coin,
       topic: coinTopic?.name ?? cfg.topics[0]?.name ?? DEFAULT_SETTINGS.defaults.topic,
     },
+    pairs: cfg.topics.flatMap((t) =>
+      t.coin !== undefined && cfg.coins.includes(t.coin) ? [{ coin: t.coin, topic: t.name }] : [],
+    ),
+    quote: cfg.quotes[0] ?? DEFAULT_SETTINGS.quote,
+    runbookBaseUrl: runbookBaseUrl(),
     thresholds: {
       ...DEFAULT_SETTINGS.thresholds,
       analyticsStaleSeconds: Math.max(MIN_ANALYTICS_STALE_SECONDS, 5 * cfg.analytics.intervalSeconds),

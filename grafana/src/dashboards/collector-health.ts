@@ -13,6 +13,19 @@ const P = 'cryptocrawler_';
 /** Grafana's rate window: at least four scrape intervals, whatever the dashboard resolution. */
 const RI = '$__rate_interval';
 
+/**
+ * Units of the per-second rates: what is counted, not "requests" (Grafana's reqps) except for the
+ * failed write requests, which are requests.
+ */
+export const UNITS = {
+  posts: 'suffix: posts/s',
+  points: 'suffix: points/s',
+  items: 'suffix: /s',
+  reconnects: 'suffix: reconnects/s',
+  windows: 'suffix: windows/s',
+  requests: 'reqps',
+} as const;
+
 export interface HealthPanel {
   title: string;
   description: string;
@@ -34,19 +47,19 @@ export function healthPanels(s: GrafanaSettings): HealthPanel[] {
     {
       title: 'Ingest rate',
       description: 'Posts accepted per second, by source.',
-      unit: 'reqps',
+      unit: UNITS.posts,
       exprs: [{ expr: `sum by (source) (rate(${P}posts_received_total[${RI}]))`, legend: '{{source}}' }],
     },
     {
       title: 'Points written',
       description: 'Points confirmed written to InfluxDB per second, by bucket.',
-      unit: 'reqps',
+      unit: UNITS.points,
       exprs: [{ expr: `sum by (bucket) (rate(${P}points_written_total[${RI}]))`, legend: '{{bucket}}' }],
     },
     {
       title: 'Drops by reason',
       description: 'Posts not stored (per source and reason) and points given up by the writer (per reason).',
-      unit: 'reqps',
+      unit: UNITS.items,
       exprs: [
         {
           expr: `sum by (source, reason) (rate(${P}posts_dropped_total[${RI}]))`,
@@ -58,7 +71,7 @@ export function healthPanels(s: GrafanaSettings): HealthPanel[] {
     {
       title: 'Stream reconnects',
       description: 'Reconnects per second of the streaming sources, by source and reason.',
-      unit: 'reqps',
+      unit: UNITS.reconnects,
       exprs: [
         {
           expr: `sum by (source, reason) (rate(${P}stream_reconnects_total[${RI}]))`,
@@ -69,7 +82,7 @@ export function healthPanels(s: GrafanaSettings): HealthPanel[] {
     {
       title: 'Write errors',
       description: 'Failed write requests per second, by service and error class.',
-      unit: 'reqps',
+      unit: UNITS.requests,
       exprs: [
         {
           expr: `sum by (service, class) (rate(${P}write_errors_total[${RI}]))`,
@@ -164,7 +177,7 @@ export function collectorHealthDashboard(s: GrafanaSettings): dashboard.Dashboar
       .unit(p.unit);
     if (p.title.startsWith('Analytics: age'))
       panel.overrideByRegexp('^skipped', [
-        { id: 'unit', value: 'reqps' },
+        { id: 'unit', value: UNITS.windows },
         { id: 'custom.axisPlacement', value: 'right' },
       ]);
     b.withPanel(panel);

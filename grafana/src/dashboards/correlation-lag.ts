@@ -1,11 +1,20 @@
-// Correlation & lag: the analytics results for one coin, topic and signal. Reads only the measurements
+// Correlation & lag: the analytics results for one coin, topic and signal, with the coin's anomaly and
+// news annotations. Reads only the measurements
 // the analytics jobs write (correlation, xcorr, lag, granger), each a handful of points per run.
 import * as barchart from '@grafana/grafana-foundation-sdk/barchart';
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { DASHBOARD_UIDS, baseDashboard, coinVariable, signalVariable, topicVariable } from '../common.ts';
+import {
+  DASHBOARD_UIDS,
+  INTEGER,
+  baseDashboard,
+  coinVariable,
+  signalVariable,
+  topicVariable,
+} from '../common.ts';
+import { withCoinAnnotations } from './coin.ts';
 import { and, eq, from, variable, type FluxQuery } from '../flux.ts';
 import type { GrafanaSettings } from '../settings.ts';
 import { influx } from '../targets.ts';
@@ -67,16 +76,19 @@ export function correlationLagQueries(s: GrafanaSettings) {
 
 export function correlationLagDashboard(s: GrafanaSettings): dashboard.DashboardBuilder {
   const q = correlationLagQueries(s);
-  const b = baseDashboard({
-    title: 'CryptoCrawler: Correlation & lag',
-    uid: DASHBOARD_UIDS.correlationLag,
-    what: 'Rolling correlation with its 95% confidence band, the cross-correlation curve, lag over time and Granger tests.',
-    tags: ['analytics'],
-    from: 'now-7d',
-  })
-    .withVariable(coinVariable(s))
-    .withVariable(topicVariable(s))
-    .withVariable(signalVariable());
+  const b = withCoinAnnotations(
+    s,
+    baseDashboard({
+      title: 'CryptoCrawler: Correlation & lag',
+      uid: DASHBOARD_UIDS.correlationLag,
+      what: 'Rolling correlation with its 95% confidence band, the cross-correlation curve, lag over time and Granger tests.',
+      tags: ['analytics'],
+      from: 'now-7d',
+    })
+      .withVariable(coinVariable(s))
+      .withVariable(topicVariable(s))
+      .withVariable(signalVariable()),
+  );
 
   for (const w of s.windows) {
     b.withPanel(
@@ -132,7 +144,8 @@ export function correlationLagDashboard(s: GrafanaSettings): dashboard.Dashboard
       .withTarget(influx(s, q.latest))
       .height(8)
       .span(12)
-      .decimals(3),
+      .decimals(3)
+      .overrideByName('n', INTEGER),
   );
   b.withPanel(
     new table.PanelBuilder()
@@ -142,7 +155,10 @@ export function correlationLagDashboard(s: GrafanaSettings): dashboard.Dashboard
       .height(8)
       .span(12)
       .decimals(4)
-      .cellHeight(common.TableCellHeight.Sm),
+      .cellHeight(common.TableCellHeight.Sm)
+      .overrideByName('df_num', INTEGER)
+      .overrideByName('df_den', INTEGER)
+      .overrideByName('lags', INTEGER),
   );
   return b;
 }
