@@ -85,7 +85,7 @@ async function writeFile(t0: number): Promise<Map<string, number>> {
       `{"id":"${2000000000000000000n + BigInt(i)}","text":"${PHRASES[k]} #${i % 89}","createdAtMs":${t0 + Math.floor((i * 1000) / RATE)},"lang":"en"}`,
     );
     if (chunk.length === 50_000) {
-      if (!out.write(`${chunk.join('\n')}\n`)) await new Promise((r) => out.once('drain', r));
+      if (!out.write(`${chunk.join('\n')}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
       chunk = [];
     }
   }

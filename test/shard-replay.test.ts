@@ -5,8 +5,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { freshBuckets, queryRows } from './helpers/influx.ts';
+import { InfluxDB } from '@influxdata/influxdb-client';
+import { jobOptionsFromConfig } from '../analytics/jobs/options.ts';
+import { readAlignedSeries } from '../analytics/jobs/read.ts';
+import { SOURCE_SCHEMAS } from '../collectors/all.ts';
+import { parseConfig } from '../src/core/config/load.ts';
+import { readReport } from '../src/report/queries.ts';
+import { freshBuckets, influxEnv, queryRows } from './helpers/influx.ts';
 import {
+  SHARD_TOPICS_YAML,
   replayAll,
   byTopicMinute,
   combinedCountsFlux,
@@ -85,5 +92,42 @@ describe('collector shards and replicas (real influxd)', () => {
     // Ignoring the instance tag would count every post twice: the combination is what makes it exact.
     const naive = byTopicMinute(await queryRows(naiveCountsFlux(buckets.replicas.main, FROM, TO)));
     expect(total(naive)).toBe(2 * total(single));
+  }, 50_000);
+
+  it('the report and the analytics read combine shards and replicas the same way', async () => {
+    const env = influxEnv();
+    const perTopic = (m: Map<string, number>): Record<string, number> => {
+      const out: Record<string, number> = {};
+      for (const [k, v] of m) out[k.split('@')[0]!] = (out[k.split('@')[0]!] ?? 0) + v;
+      return out;
+    };
+    const expected = perTopic(single);
+    const config = parseConfig(
+      `influx: {url: "http://127.0.0.1:1", org: o, buckets: {}}\n${SHARD_TOPICS_YAML}`,
+      SOURCE_SCHEMAS,
+    );
+    const options = { ...jobOptionsFromConfig(config), bucket: '' };
+    const queryApi = new InfluxDB({ url: env.url, token: env.adminToken }).getQueryApi(env.org);
+    let reference: string | undefined;
+    for (const name of ['single', 'shards', 'replicas']) {
+      const b = buckets[name]!;
+      const report = await readReport(
+        { url: env.url, token: env.adminToken, org: env.org, buckets: b, rollupSeconds: 60 },
+        '-6h',
+      );
+      const posts = Object.fromEntries(report.topics.map((t) => [t.topic, t.posts]));
+      expect(posts, name).toEqual(expected);
+      const { series } = await readAlignedSeries(
+        queryApi,
+        { ...options, bucket: b.main },
+        FROM,
+        (TO - FROM) / 60_000,
+      );
+      const text = JSON.stringify(
+        [...series.topics].map(([t, s]) => [t, [...s.count], [...s.pos], [...s.neg]]),
+      );
+      reference ??= text;
+      expect(text, name).toBe(reference);
+    }
   }, 50_000);
 });

@@ -1,8 +1,10 @@
 // The two Flux queries the jobs read with. Both align on epoch-aligned buckets with aggregateWindow
 // and label each bucket by its start (timeSrc "_start"), so bucket t holds [t, t + bucket).
-//   social: sum of count, pos, neg and score_sum per topic over every source;
+//   social: count, pos, neg and score_sum per topic: sources and collector shards summed, replicas of a
+//           shard maxed (combineSocialStages, docs/scaling.md);
 //   price:  the last price per symbol in each bucket, in one quote (and one source if configured).
 // Filters are written as `==` chains rather than contains(), so InfluxDB pushes them down to storage.
+import { combineSocialStages } from '../../collectors/social/rollup-flux.ts';
 import { fluxString } from '../../src/core/flux/string.ts';
 
 function anyOf(column: string, values: readonly string[]): string {
@@ -28,8 +30,7 @@ export function socialQuery(o: {
     `  |> filter(fn: (r) => r._measurement == "social" and (${anyOf('_field', SOCIAL_FIELDS)}))`,
     `  |> filter(fn: (r) => ${anyOf('topic', o.topics)})`,
     `  |> toFloat()`,
-    `  |> group(columns: ["topic", "_field"])`,
-    `  |> aggregateWindow(every: ${o.bucketSeconds}s, fn: sum, createEmpty: false, timeSrc: "_start")`,
+    ...combineSocialStages({ every: `${o.bucketSeconds}s`, by: ['topic'] }).map((s) => `  ${s}`),
     `  |> keep(columns: ["_time", "topic", "_field", "_value"])`,
   ].join('\n');
 }

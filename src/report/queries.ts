@@ -1,6 +1,7 @@
 // The Flux behind `cryptocrawler report` and the demo's closing report. Each query reads the
 // pre-aggregated measurements (rollups, analytics results), never raw posts, so it stays fast.
 import { InfluxDB } from '@influxdata/influxdb-client';
+import { combineSocialStages } from '../../collectors/social/rollup-flux.ts';
 import { fluxString } from '../core/flux/string.ts';
 
 export interface ReportSource {
@@ -8,6 +9,8 @@ export interface ReportSource {
   token: string;
   org: string;
   buckets: { main: string; raw: string };
+  /** rollup.intervalSeconds: replicas are combined per rollup interval (default 60). */
+  rollupSeconds?: number;
 }
 
 export interface TopicActivity {
@@ -73,7 +76,9 @@ export async function readReport(src: ReportSource, sinceFlux: string, quote?: s
   const [social, prices, corr, lags, anoms] = await Promise.all([
     rows(`from(bucket: ${main}) |> ${range}
       |> filter(fn: (r) => r._measurement == "social" and (r._field == "count" or r._field == "pos" or r._field == "neg" or r._field == "neu" or r._field == "score_sum"))
-      |> group(columns: ["topic", "_field"]) |> sum()`),
+      |> toFloat()
+      ${combineSocialStages({ every: `${src.rollupSeconds ?? 60}s`, by: ['topic'] }).join('\n      ')}
+      |> sum()`),
     rows(`from(bucket: ${main}) |> ${range}
       |> filter(fn: (r) => r._measurement == "price" and r._field == "price"${quote ? ` and r.quote == ${fluxString(quote)}` : ''})
       |> group(columns: ["symbol", "quote"])

@@ -33,6 +33,7 @@ export function registerReport(program: Command): void {
           token,
           org: cfg.influx.org,
           buckets: { main: cfg.influx.buckets.main.name, raw: cfg.influx.buckets.raw.name },
+          rollupSeconds: cfg.rollup.intervalSeconds,
         },
         `-${seconds}s`,
         cfg.quotes[0],
