@@ -1,5 +1,5 @@
 // How soon a streaming anomaly is queryable after its bucket ends, on the wall clock, against the real
-// InfluxDB. The analytics service runs with its default tick (1 s) and settle (7 s); rollups arrive as
+// InfluxDB. The analytics service runs with its default tick (0.25 s) and settle (7 s); rollups arrive as
 // the collector writes them: 5 s after the bucket's end (its rollup grace) through a writer that
 // flushes every second. Buckets are 10 s here (analytics.bucketSeconds) so the test takes seconds,
 // not minutes: the settle and the tick, which make the delay, do not depend on the bucket size.
@@ -155,5 +155,13 @@ describe('a streaming anomaly is written within 10 s of its bucket end', () => {
     // The settle alone is 7 s: a smaller figure would mean the bucket was read before it closed.
     expect(foundAfterMs).toBeGreaterThanOrEqual(7_000);
     expect(count).toBeGreaterThanOrEqual(2);
+    // The job's health on the service registry.
+    expect(text).toMatch(/cryptocrawler_analytics_streaming_series\{[^}]*\} 19\b/);
+    expect(text).toMatch(/cryptocrawler_analytics_streaming_flags_total\{[^}]*series="volume"[^}]*\} [1-9]/);
+    expect(text).toMatch(
+      /cryptocrawler_analytics_streaming_state_saves_total\{[^}]*outcome="ok"[^}]*\} [1-9]/,
+    );
+    expect(text).toMatch(/cryptocrawler_analytics_streaming_buckets_total\{[^}]*phase="warmup"[^}]*\} 300\b/);
+    expect(text).toMatch(/cryptocrawler_analytics_streaming_detector_seconds_count\{[^}]*\} [1-9]/);
   });
 });

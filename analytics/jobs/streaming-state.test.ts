@@ -132,7 +132,7 @@ describe('streaming state', () => {
   it('pins the documented defaults of analytics.streaming', () => {
     expect(analyticsSchema.parse({}).streaming).toEqual({
       enabled: true,
-      tickSeconds: 1,
+      tickSeconds: 0.25,
       settleSeconds: 7,
       warmup: '1d',
     });
