@@ -68,3 +68,24 @@ export function sweepTable(sweep: readonly SweepResult[]): string {
   }
   return lines.join('\n');
 }
+
+/** One row per part switched against the default: overall score and its change. */
+export function ablationTable(
+  baseline: number,
+  rows: readonly { part: string; on: boolean; result: BenchmarkResult }[],
+): string {
+  const lines = [
+    '| change to the fixed configuration | detected | false flags | overall | change |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    `| none (all default parts) | | | ${fmt(baseline)} | |`,
+  ];
+  for (const r of rows) {
+    const detected = r.result.files.reduce((n, f) => n + f.detected, 0);
+    const fp = r.result.files.reduce((n, f) => n + f.fp, 0);
+    const delta = r.result.overall - baseline;
+    lines.push(
+      `| ${r.on ? 'add' : 'without'} ${r.part} | ${detected} | ${fp} | ${fmt(r.result.overall)} | ${delta >= 0 ? '+' : ''}${fmt(delta)} |`,
+    );
+  }
+  return lines.join('\n');
+}

@@ -11,6 +11,7 @@
 //   flatline   identical values for much longer than ever before (a stuck sensor or a dead feed).
 // The score is their maximum. After a flag, no flag for `suppressPoints` points (one flag per episode).
 import { DEFAULT_STREAMING_OPTIONS, type StreamingOptions, resolveStreamingOptions } from './options.ts';
+import { normalTailDecades } from './normal-tail.ts';
 import { type DetectorState, SCALES, decodeState, encodeState, initialState } from './state.ts';
 import { STEP_SAMPLES, dailyPeriod, medianSpacing } from './step.ts';
 
@@ -171,8 +172,9 @@ function step(s: DetectorState, timeMs: number, x: number): StreamingVerdict {
   const shortMean = shortSum / Math.min(w, s.n + 1);
   const sd = Math.sqrt(Math.max(s.longVar, 1e-6));
   const likelihoodZ = (shortMean - s.longMean) / sd;
+  // Judged by its normal tail, as HTM's anomaly likelihood is (a short mean is near normal).
   const likelihood =
-    o.parts.likelihood && warmScales ? confidence * recordScore(likelihoodZ, s.records[3] as number) : 0;
+    o.parts.likelihood && warmScales ? normalTailDecades(likelihoodZ) / o.fullScoreDecades : 0;
 
   const range = s.max - s.min;
   const warmRange = s.n >= o.warmupPoints;
@@ -198,11 +200,22 @@ function step(s: DetectorState, timeMs: number, x: number): StreamingVerdict {
     }
   }
 
+  // Seasonal novelty: the deseasonalised value beyond all it has been since the profile was trusted
+  // (a busy hour at a quiet time of day is no new extreme of the value, but is one of this).
+  let novelSeasonal = false;
+  if (seasonWeight >= 1) {
+    const tol = o.seasonalRangeTolerance * (s.yMax - s.yMin);
+    novelSeasonal =
+      o.parts.seasonalRange && warmRange && s.yMax > s.yMin && (y > s.yMax + tol || y < s.yMin - tol);
+    s.yMin = Math.min(s.yMin, y);
+    s.yMax = Math.max(s.yMax, y);
+  }
+
   // Context novelty: a pair (value, value before) or (value, slower mean) in a cell of the range
   // grid never visited before: a shape the series has not made (the idea behind contextOSE).
   let novelContext = false;
   const bins = o.contextBins;
-  if (bins > 0 && Number.isFinite(range) && range > 0) {
+  if (o.parts.context && bins > 0 && Number.isFinite(range) && range > 0) {
     const q = (v: number) => Math.max(0, Math.min(bins - 1, Math.floor(((v - s.min) / range) * bins)));
     const pairs: [number, number][] = [
       [q(x), q(s.lastValue)],
@@ -211,7 +224,7 @@ function step(s: DetectorState, timeMs: number, x: number): StreamingVerdict {
     for (let p = 0; p < pairs.length; p++) {
       const [a, b] = pairs[p] as [number, number];
       const cell = p * bins * bins + a * bins + b;
-      if (o.parts.context && warmRange && (s.contexts[cell] as number) === 0) novelContext = true;
+      if (warmRange && (s.contexts[cell] as number) === 0) novelContext = true;
       if (2 * s.n >= o.warmupPoints) s.contexts[cell] = (s.contexts[cell] as number) + 1;
     }
   }
@@ -238,6 +251,10 @@ function step(s: DetectorState, timeMs: number, x: number): StreamingVerdict {
   }
   // A new context is evidence that adds to the others rather than a verdict of its own.
   if (novelContext) score += o.contextScore;
+  if (novelSeasonal) {
+    score = 1;
+    kind = y >= s.yMax ? 'spike' : 'dip';
+  }
   if (novelJump) {
     score = 1;
     kind = (details[0] as number) >= 0 ? 'spike' : 'dip';

@@ -41,6 +41,8 @@ export interface StreamingOptions {
   meanRangeTolerance: number;
   /** The same for the one-step residual (a jump larger than any before). */
   jumpTolerance: number;
+  /** The same for the deseasonalised value. */
+  seasonalRangeTolerance: number;
   /** Bins per axis of the context grids (0 = none). */
   contextBins: number;
   /** Score of a never-visited context cell. */
@@ -60,6 +62,7 @@ export interface StreamingOptions {
     range: boolean;
     meanRange: boolean;
     jump: boolean;
+    seasonalRange: boolean;
     context: boolean;
     seasonal: boolean;
     flatline: boolean;
@@ -81,14 +84,15 @@ export const DEFAULT_STREAMING_OPTIONS: StreamingOptions = Object.freeze({
   maxSeasonalSlots: 1440,
   shortWindow: 10,
   longAlpha: 0.001,
-  fullScoreDecades: 10,
+  fullScoreDecades: 5,
   recordDecay: 0.9999,
   confidencePower: 1,
   recordCap: 1.5,
   rangeTolerance: 0,
   meanRangeTolerance: 0.1,
   jumpTolerance: 0.1,
-  contextBins: 0,
+  seasonalRangeTolerance: 0.1,
+  contextBins: 10,
   contextScore: 0.3,
   suppressPoints: 20,
   flatRunFactor: 2,
@@ -101,7 +105,8 @@ export const DEFAULT_STREAMING_OPTIONS: StreamingOptions = Object.freeze({
     range: true,
     meanRange: true,
     jump: true,
-    context: true,
+    seasonalRange: false,
+    context: false,
     seasonal: true,
     flatline: true,
     suppression: true,
@@ -130,6 +135,7 @@ export const streamingOptionsSchema = z.object({
   rangeTolerance: z.number().min(0),
   meanRangeTolerance: z.number().min(0),
   jumpTolerance: z.number().min(0),
+  seasonalRangeTolerance: z.number().min(0),
   contextBins: z.number().int().min(0).max(64),
   contextScore: unit,
   suppressPoints: z.number().int().min(0),
@@ -143,6 +149,7 @@ export const streamingOptionsSchema = z.object({
     range: z.boolean(),
     meanRange: z.boolean(),
     jump: z.boolean(),
+    seasonalRange: z.boolean(),
     context: z.boolean(),
     seasonal: z.boolean(),
     flatline: z.boolean(),

@@ -37,6 +37,9 @@ export interface DetectorState {
   meanMax: Float64Array;
   /** Visits of each cell of the context grids (2 grids of contextBins^2). */
   contexts: Float64Array;
+  /** Range of the deseasonalised value since the daily profile was trusted. */
+  yMin: number;
+  yMax: number;
   min: number;
   max: number;
   /** Ring of the last raw scores (and their signs) for the likelihood's short mean. */
@@ -50,6 +53,11 @@ export interface DetectorState {
   longestRun: number;
   /** Points since the last flag (Infinity = none yet). */
   sinceFlag: number;
+}
+
+/** Cells of the two context grids (none when the part is off). */
+export function contextCells(options: StreamingOptions): number {
+  return options.parts.context ? 2 * options.contextBins * options.contextBins : 0;
 }
 
 export function initialState(options: StreamingOptions): DetectorState {
@@ -70,7 +78,9 @@ export function initialState(options: StreamingOptions): DetectorState {
     records: new Float64Array(4),
     meanMin: new Float64Array(SCALES).fill(Number.POSITIVE_INFINITY),
     meanMax: new Float64Array(SCALES).fill(Number.NEGATIVE_INFINITY),
-    contexts: new Float64Array(2 * options.contextBins * options.contextBins),
+    contexts: new Float64Array(contextCells(options)),
+    yMin: Number.POSITIVE_INFINITY,
+    yMax: Number.NEGATIVE_INFINITY,
     min: Number.POSITIVE_INFINITY,
     max: Number.NEGATIVE_INFINITY,
     ring: new Float64Array(options.shortWindow),
@@ -135,7 +145,7 @@ export function decodeState(value: unknown): DetectorState {
     ['ring', s.ring.length, options.shortWindow],
     ['ringSign', s.ringSign.length, options.shortWindow],
     ['means', s.means.length, SCALES],
-    ['contexts', s.contexts.length, 2 * options.contextBins * options.contextBins],
+    ['contexts', s.contexts.length, contextCells(options)],
     ['records', s.records.length, 4],
     ['meanMin', s.meanMin.length, SCALES],
     ['meanMax', s.meanMax.length, SCALES],

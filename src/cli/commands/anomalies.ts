@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import {
+  ablationTable,
   benchmarkTable,
   loadNabCorpus,
   readPublishedScores,
@@ -188,25 +189,41 @@ function registerBenchmark(parent: Command): void {
       'also score these comma-separated thresholds, with leave-one-category-out',
       (text: string) => text.split(',').map((t) => parseNumberOption('--sweep', 0, 1)(t.trim())),
     )
-    .action((opts: { data: string; windows: string; published?: string; sweep?: number[] }) => {
-      const started = performance.now();
-      const corpus = loadNabCorpus(opts.data, opts.windows);
-      const result = runBenchmark(corpus, () => createStreamingDetector());
-      const besideWindows = join(dirname(opts.windows), 'published-scores.csv');
-      const publishedFile = opts.published ?? (existsSync(besideWindows) ? besideWindows : undefined);
-      const published = publishedFile ? readPublishedScores(publishedFile) : new Map();
-      const name = `streaming (threshold ${DEFAULT_STREAMING_OPTIONS.threshold})`;
-      process.stdout.write(`${benchmarkTable(corpus, { name, result }, published)}\n`);
-      if (opts.sweep) {
-        const sweep = sweepThresholds(corpus, opts.sweep, (threshold) =>
-          createStreamingDetector({ threshold }),
+    .option(
+      '--ablation',
+      'also score the configuration with each part switched (off, or on if off by default)',
+    )
+    .action(
+      (opts: { data: string; windows: string; published?: string; sweep?: number[]; ablation?: boolean }) => {
+        const started = performance.now();
+        const corpus = loadNabCorpus(opts.data, opts.windows);
+        const result = runBenchmark(corpus, () => createStreamingDetector());
+        const besideWindows = join(dirname(opts.windows), 'published-scores.csv');
+        const publishedFile = opts.published ?? (existsSync(besideWindows) ? besideWindows : undefined);
+        const published = publishedFile ? readPublishedScores(publishedFile) : new Map();
+        const name = `streaming (threshold ${DEFAULT_STREAMING_OPTIONS.threshold})`;
+        process.stdout.write(`${benchmarkTable(corpus, { name, result }, published)}\n`);
+        if (opts.sweep) {
+          const sweep = sweepThresholds(corpus, opts.sweep, (threshold) =>
+            createStreamingDetector({ threshold }),
+          );
+          process.stdout.write(`\n${sweepTable(sweep)}\n`);
+        }
+        if (opts.ablation) {
+          const rows = Object.entries(DEFAULT_STREAMING_OPTIONS.parts).map(([part, on]) => ({
+            part,
+            on: !on,
+            result: runBenchmark(corpus, () =>
+              createStreamingDetector({ parts: { ...DEFAULT_STREAMING_OPTIONS.parts, [part]: !on } }),
+            ),
+          }));
+          process.stdout.write(`\n${ablationTable(result.overall, rows)}\n`);
+        }
+        const points = corpus.reduce((n, f) => n + f.values.length, 0);
+        process.stderr.write(
+          `${corpus.length} files, ${points} points in ${((performance.now() - started) / 1000).toFixed(1)} s` +
+            `${publishedFile ? `; published scores from ${publishedFile}` : ''}\n`,
         );
-        process.stdout.write(`\n${sweepTable(sweep)}\n`);
-      }
-      const points = corpus.reduce((n, f) => n + f.values.length, 0);
-      process.stderr.write(
-        `${corpus.length} files, ${points} points in ${((performance.now() - started) / 1000).toFixed(1)} s` +
-          `${publishedFile ? `; published scores from ${publishedFile}` : ''}\n`,
-      );
-    });
+      },
+    );
 }
