@@ -55,7 +55,13 @@ function readFlags(bucket: string): Promise<Flag[]> {
 function runChild(
   envs: Record<string, string>,
   killAtNextMs?: number,
-): Promise<{ code: number | null; signal: string | null; lastClock: number; lastNext: number }> {
+): Promise<{
+  code: number | null;
+  signal: string | null;
+  lastClock: number;
+  lastNext: number;
+  restored: boolean;
+}> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/streaming-child.ts'], {
       env: { ...process.env, ...envs },
@@ -64,17 +70,19 @@ function runChild(
     let lastClock = 0;
     let lastNext = 0;
     let killing = false;
+    let restored = false;
     let stderr = '';
     let buf = '';
     child.stdout.on('data', (chunk: Buffer) => {
       buf += chunk.toString();
       let nl;
       while ((nl = buf.indexOf('\n')) >= 0) {
-        const m = /^clock (\d+(?:\.\d+)?) next (\d+)$/.exec(buf.slice(0, nl));
+        const m = /^clock (\d+(?:\.\d+)?) next (\d+) restored ([01])$/.exec(buf.slice(0, nl));
         buf = buf.slice(nl + 1);
         if (!m) continue;
         lastClock = Number(m[1]);
         lastNext = Number(m[2]);
+        if (m[3] === '1') restored = true;
         // 50 ms later: the child is most likely inside its next run (reading, feeding or writing).
         if (killAtNextMs !== undefined && lastNext >= killAtNextMs && !killing) {
           killing = true;
@@ -86,7 +94,7 @@ function runChild(
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       if (code !== 0 && signal !== 'SIGKILL') reject(new Error(`child exited ${code}: ${stderr}`));
-      else resolve({ code, signal, lastClock, lastNext });
+      else resolve({ code, signal, lastClock, lastNext, restored });
     });
   });
 }
@@ -95,6 +103,7 @@ describe('streaming anomalies survive a kill and restart of the analytics servic
   let uninterrupted: Flag[];
   let restarted: Flag[];
   let killedAt: { lastNext: number; signal: string | null };
+  let restoredAfterKill: boolean;
 
   beforeAll(async () => {
     const env = influxEnv();
@@ -159,8 +168,11 @@ describe('streaming anomalies survive a kill and restart of the analytics servic
       `[streaming restart] killed (${first.signal}) after feeding to ${new Date(first.lastNext).toISOString()}; ` +
         `saved state continues at ${new Date(saved.state.nextBucketMs).toISOString()}\n`,
     );
-    const second = await runChild({ ...base, CLOCK_START_MS: String(first.lastClock) });
+    // The clock goes on from where the killed child's stopped (it may have fed past its last report).
+    const resume = Math.max(first.lastClock, saved.state.nextBucketMs + SETTLE_MS);
+    const second = await runChild({ ...base, CLOCK_START_MS: String(resume) });
     expect(second.code).toBe(0);
+    restoredAfterKill = second.restored && !first.restored;
 
     uninterrupted = await readFlags(a.main);
     restarted = await readFlags(b.main);
@@ -170,6 +182,8 @@ describe('streaming anomalies survive a kill and restart of the analytics servic
     expect(killedAt.signal).toBe('SIGKILL');
     expect(killedAt.lastNext).toBeGreaterThan(START + WARMUP_BUCKETS * B);
     expect(killedAt.lastNext).toBeLessThan(END);
+    // The second process continued from the saved state (no warm-up from history).
+    expect(restoredAfterKill).toBe(true);
   });
 
   it('writes the same streaming anomaly points as the uninterrupted run', () => {

@@ -154,7 +154,7 @@ export class StreamingJob {
       restored: false,
     };
     if (!this.detectors) {
-      this.detectors = this.load();
+      this.detectors = this.load(end);
       summary.restored = this.detectors !== undefined;
       if (!this.detectors) {
         const start = end - this.o.settings.warmupBuckets * b;
@@ -240,7 +240,8 @@ export class StreamingJob {
     );
   }
 
-  private load(): StreamingDetectors | undefined {
+  /** The saved detectors, unless missing, unreadable, for another bucket or config, or ahead of `end`. */
+  private load(end: number): StreamingDetectors | undefined {
     const file = this.o.stateFile;
     if (!file) return undefined;
     let text: string;
@@ -257,6 +258,15 @@ export class StreamingJob {
       }
       const d = StreamingDetectors.restore(saved.state, this.ids, this.o.options.bucketMs);
       if (!d) this.log.warn({ file }, 'streaming state does not fit the config; warming up');
+      // A state ahead of the clock (a clock set back, a file from elsewhere) would hold every flag back
+      // until then: start afresh instead.
+      if (d && d.nextBucketMs > end) {
+        this.log.warn(
+          { file, nextBucket: new Date(d.nextBucketMs).toISOString() },
+          'streaming state is ahead of the clock; warming up',
+        );
+        return undefined;
+      }
       return d;
     } catch (err) {
       this.log.warn({ file, err: String(err) }, 'streaming state unreadable; warming up');

@@ -47,7 +47,7 @@ export interface AnalyticsServiceOptions {
   scheduled?: boolean;
   /** Where the streaming detectors' state is saved (default: the spool dir's sibling `state`, as the collector's). */
   stateDir?: string;
-  /** Called after every streaming run that fed at least one bucket. */
+  /** Called after every streaming run that fed at least one bucket or restored the saved state. */
   onStream?: (summary: StreamingRunSummary) => void;
 }
 
@@ -148,7 +148,7 @@ export async function startAnalyticsService(o: AnalyticsServiceOptions): Promise
     run: async (signal) => {
       if (!streaming) return;
       const summary = await streaming.run(now(), signal);
-      if (summary.liveBuckets + summary.warmupBuckets > 0) o.onStream?.(summary);
+      if (summary.liveBuckets + summary.warmupBuckets > 0 || summary.restored) o.onStream?.(summary);
     },
     onSuccess: () => sm.runs.inc({ outcome: 'ok' }),
     onSkip: () => sm.runs.inc({ outcome: 'skipped_overlap' }),

@@ -3,7 +3,7 @@
 // `node --import tsx test/helpers/streaming-child.ts`; settings from the environment:
 //   CONFIG_FILE, STATE_DIR, INFLUX_TOKEN, CLOCK_START_MS (simulated time at start),
 //   SPEED (simulated ms per real ms), END_MS (exit 0 once every bucket before it is fed).
-// Prints `clock <ms> next <ms>` after every streaming run that fed buckets.
+// Prints `clock <ms> next <ms> restored <0|1>` after every streaming run that fed buckets or restored.
 import { readFileSync } from 'node:fs';
 import { startAnalyticsService } from '../../analytics/service/index.ts';
 import { SOURCE_SCHEMAS } from '../../collectors/all.ts';
@@ -35,7 +35,7 @@ const service = await startAnalyticsService({
   stateDir: env('STATE_DIR'),
   now,
   onStream: (s) => {
-    process.stdout.write(`clock ${now()} next ${s.nextBucketMs}\n`);
+    process.stdout.write(`clock ${now()} next ${s.nextBucketMs} restored ${s.restored ? 1 : 0}\n`);
     if (s.nextBucketMs >= endMs) {
       void service.stop().then(() => process.exit(0));
     }
