@@ -30,7 +30,8 @@ export const trendsConfigSchema = z
     intervals: z.array(duration).min(1).max(4).default(DEFAULT_TREND_INTERVALS),
     baseline: duration.default(DEFAULT_TREND_BASELINE),
     top: z.number().int().min(1).max(100).default(DEFAULT_TREND_TOP),
-    minCount: z.number().int().min(1).default(DEFAULT_TREND_MIN_COUNT),
+    /** At least 2: a term seen once in an hour is never held (frequent.ts, the doorkeeper). */
+    minCount: z.number().int().min(2).default(DEFAULT_TREND_MIN_COUNT),
     capacity: z.number().int().min(10).max(100_000).default(DEFAULT_TREND_CAPACITY),
     graceSeconds: z.number().int().min(0).max(600).default(DEFAULT_TREND_GRACE_SECONDS),
     stopWords: z.array(z.string().min(1)).default([]),

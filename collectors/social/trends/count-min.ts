@@ -59,6 +59,20 @@ export class CountMinSketch {
     this.total += n;
   }
 
+  /** Adds one occurrence and returns the term's estimate including it (one pass over the rows). */
+  addHashEstimate(h: number): number {
+    const h2 = secondHash(h);
+    const w = this.width;
+    let min = Infinity;
+    for (let i = 0; i < this.depth; i++) {
+      const j = i * w + ((h + Math.imul(i, h2)) & this.mask);
+      const c = ++this.cells[j]!;
+      if (c < min) min = c;
+    }
+    this.total++;
+    return min;
+  }
+
   estimateHash(h: number): number {
     const h2 = secondHash(h);
     const w = this.width;

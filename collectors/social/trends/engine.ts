@@ -1,8 +1,9 @@
 // Trending and emerging terms and share of voice, per topic and interval. Pure: no clock, no I/O.
 //
 // Hot path (add): each distinct term of a post goes into
-//   - a bounded Frequent counter of its topic and smallest interval ("base slot"): which terms, how often;
-//   - a count-min sketch of its topic and largest interval ("hour"): the raw material of the baseline.
+//   - a count-min sketch of its topic and largest interval ("hour"): the raw material of the baseline,
+//     and the doorkeeper of the counter (a term enters it on its second sighting in the hour);
+//   - a bounded Frequent counter of its topic and smallest interval ("base slot"): which terms, how often.
 // Interval close (collect): an interval's counters are merged (a 1h interval is twelve 5m slots), every
 // held term is scored against the trailing baseline (score.ts), the top N written; when the largest
 // interval closes, its sketch is added into a ring of baseline slots (a day each for a 7-day baseline).
@@ -168,6 +169,7 @@ export class TrendEngine {
   private lastAddNowMs = -Infinity;
   private firstMs: number | undefined;
   private readonly coinBuf: string[] = [];
+  private readonly hashBuf: number[] = [];
 
   constructor(readonly o: TrendEngineOptions) {
     const iv = [...o.intervalsMs].sort((a, b) => a - b);
@@ -199,7 +201,8 @@ export class TrendEngine {
     if (b + this.base <= this.emittedUntil[0]!) return 'late';
     const g = floorTo(createdAtMs, this.largest);
     this.firstMs = this.firstMs === undefined ? b : Math.min(this.firstMs, b);
-    let hashes: number[] | undefined;
+    let hashed = false;
+    const hashes = this.hashBuf;
     const coins = this.coinBuf;
     coins.length = 0;
     for (const topic of topics) {
@@ -211,11 +214,13 @@ export class TrendEngine {
       slot.posts++;
       let sketch = st.open.get(g);
       if (!sketch) st.open.set(g, (sketch = new CountMinSketch(this.o.sketchWidth, this.o.sketchDepth)));
-      if (hashes === undefined) hashes = terms.map(hashTerm);
-      for (let i = 0; i < terms.length; i++) {
-        slot.counter.add(terms[i]!);
-        sketch.addHash(hashes[i]!);
+      if (!hashed) {
+        hashed = true;
+        for (let i = 0; i < terms.length; i++) hashes[i] = hashTerm(terms[i]!);
       }
+      // The hour's sketch is also the doorkeeper: a term enters the slot's counter on its second sighting.
+      for (let i = 0; i < terms.length; i++)
+        slot.counter.addSeen(terms[i]!, sketch.addHashEstimate(hashes[i]!));
       const th = this.o.themes;
       if (th && terms.length > 0) {
         st.sample[st.sampleNext] = terms.slice();

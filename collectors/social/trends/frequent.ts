@@ -1,13 +1,26 @@
 // Bounded counting of the frequent terms of one interval: the Misra-Gries "Frequent" summary with a
-// batched decrement (Misra & Gries 1982; Berinde et al. 2010). It holds at most 2k terms. When it is
-// full, the (k+1)-th largest count d is subtracted from every counter and the ones at 0 or below go.
+// batched decrement (Misra & Gries 1982; Berinde et al. 2010). It holds at most 3k terms. When it is
+// full, the (k+1)-th largest count d (found in linear time) is subtracted from every counter and the
+// ones at 0 or below go, so a batch makes room for about 2k new terms at once.
 // Each batch removes at least d(k+1) from the total, so the decrements sum to at most N/(k+1):
 //
 //   true count - N/(k+1) <= estimate <= true count       (N = occurrences added so far)
 //
-// and every term with a true count above N/(k+1) is held. Exact while fewer than 2k distinct terms
+// and every term with a true count above N/(k+1) is held. Exact while fewer than 3k distinct terms
 // have been seen (the replay tests and small topics). Summaries merge by adding counts and pruning
 // again; the bound becomes the sum of the parts' N/(k+1) = N_total/(k+1) (Agarwal et al. 2012).
+//
+// On the hot path terms come in through addSeen(), behind a doorkeeper (the hour's count-min sketch,
+// as TinyLFU does): most terms of social text are seen once and never enter the map. A term enters on
+// its second sighting in the hour with both sightings counted, credited to the slot of the second; a
+// sketch collision can add or lose that one sighting. So, per interval:
+//
+//   true count - N/(k+1) - 1 <= estimate <= true count + 1
+//
+// and a term seen once in the hour is not held (minCount is at least 2).
+
+/** The summary holds up to SLACK x capacity terms between two batches. */
+export const SLACK = 3;
 
 export class FrequentCounter {
   private readonly counts = new Map<string, number>();
@@ -24,7 +37,23 @@ export class FrequentCounter {
     this.total += n;
     const c = this.counts.get(term);
     this.counts.set(term, c === undefined ? n : c + n);
-    if (this.counts.size > 2 * this.capacity) this.prune();
+    if (this.counts.size > SLACK * this.capacity) this.prune();
+  }
+
+  /**
+   * Adds an occurrence behind a doorkeeper: a term not held yet is taken in only once it is seen a
+   * second time (`seenBefore` from the caller's sketch: 1 = first, 2 = second, more = held before
+   * or counted in another slot). Most terms of social text are seen once; they never reach the map.
+   */
+  addSeen(term: string, seenBefore: number): void {
+    this.total++;
+    const c = this.counts.get(term);
+    if (c !== undefined) this.counts.set(term, c + 1);
+    else if (seenBefore >= 2) {
+      // The first occurrence was only in the sketch: it is counted now (once per largest interval).
+      this.counts.set(term, seenBefore === 2 ? 2 : 1);
+      if (this.counts.size > SLACK * this.capacity) this.prune();
+    }
   }
 
   /** Occurrences added, held or not. */
@@ -54,7 +83,7 @@ export class FrequentCounter {
     this.total += other.total;
     this.errorBound += other.errorBound;
     for (const [t, c] of other.counts) this.counts.set(t, (this.counts.get(t) ?? 0) + c);
-    if (this.counts.size > 2 * this.capacity) this.prune();
+    if (this.counts.size > SLACK * this.capacity) this.prune();
   }
 
   snapshot(): { total: number; errorBound: number; counts: Array<[string, number]> } {
@@ -69,13 +98,13 @@ export class FrequentCounter {
     f.total = s.total;
     f.errorBound = s.errorBound;
     for (const [t, c] of s.counts) f.counts.set(t, c);
-    if (f.counts.size > 2 * capacity) f.prune();
+    if (f.counts.size > SLACK * capacity) f.prune();
     return f;
   }
 
   private prune(): void {
-    const values = Float64Array.from(this.counts.values()).sort().reverse();
-    const d = values[this.capacity] ?? 0;
+    const values = Float64Array.from(this.counts.values());
+    const d = this.capacity < values.length ? kthLargest(values, this.capacity) : 0;
     if (d <= 0) return;
     this.errorBound += d;
     for (const [t, c] of this.counts) {
@@ -83,4 +112,30 @@ export class FrequentCounter {
       else this.counts.set(t, c - d);
     }
   }
+}
+
+/** The k-th largest value (0-based) of `a`, reordering it: Hoare's selection, linear on average. */
+export function kthLargest(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! > pivot) i++;
+      while (a[j]! < pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
 }

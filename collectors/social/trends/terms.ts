@@ -28,6 +28,13 @@ export class TermExtractor {
 
   constructor(private readonly stop: ReadonlySet<string>) {}
 
+  private readonly add = (seen: Set<string>, out: string[], t: string): void => {
+    if (t.length <= MAX_TERM_CHARS && !seen.has(t) && out.length < MAX_TERMS_PER_POST) {
+      seen.add(t);
+      out.push(t);
+    }
+  };
+
   /** Distinct terms of `text` in first-seen order, written into `out` (cleared first). */
   extract(text: string, out: string[]): string[] {
     out.length = 0;
@@ -36,12 +43,7 @@ export class TermExtractor {
     const buf = this.buf;
     const n = tokenize(text, buf);
     let prev: string | undefined;
-    const add = (t: string): void => {
-      if (t.length <= MAX_TERM_CHARS && !seen.has(t) && out.length < MAX_TERMS_PER_POST) {
-        seen.add(t);
-        out.push(t);
-      }
-    };
+    const add = this.add;
     for (let i = 0; i < n; i++) {
       const kind = buf.kinds[i];
       const v = buf.values[i]!;
@@ -50,18 +52,18 @@ export class TermExtractor {
           prev = undefined;
           continue;
         }
-        add(v);
-        if (prev !== undefined) add(`${prev} ${v}`);
+        add(seen, out, v);
+        if (prev !== undefined) add(seen, out, `${prev} ${v}`);
         prev = v;
         continue;
       }
       prev = undefined;
       if (kind === T_HASHTAG) {
-        if (v.length >= 2 && !this.stop.has(v)) add(`#${v}`);
-      } else if (kind === T_CASHTAG) add(`$${v}`);
+        if (v.length >= 2 && !this.stop.has(v)) add(seen, out, `#${v}`);
+      } else if (kind === T_CASHTAG) add(seen, out, `$${v}`);
       else if (kind === T_URL) {
         const d = DOMAIN_RE.exec(v)?.[1]?.toLowerCase();
-        if (d && d.includes('.') && d !== 't.co') add(d);
+        if (d && d.includes('.') && d !== 't.co') add(seen, out, d);
       } else if (kind === T_NUMBER) {
         // Numbers ("70k", "15%") are left out: prices move all day and are no subject.
       }
