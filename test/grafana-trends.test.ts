@@ -1,6 +1,7 @@
 // Every Flux query of the Trends dashboard (panels, annotation, variable) and of the emerging-term
 // alert rule runs against the real influxd with Grafana's substitutions, on points written by the real
 // trends hook (TrendTracker -> writer) from three hours of posts with a new term planted 10 minutes ago.
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { trendsConfigSchema } from '../collectors/social/trends/config.ts';
 import { TrendTracker } from '../collectors/social/trends/tracker.ts';
@@ -169,5 +170,24 @@ describe('the emerging-term alert rule', () => {
   it('has nothing to fire on without one (no data is OK)', async () => {
     expect(await evaluate(clean)).toEqual([]);
     expect(spec.noDataState).toBe('OK');
+  });
+});
+
+describe('the Flux examples of docs/schema.md (Trends)', () => {
+  it('run on the real InfluxDB and return rows', async () => {
+    const doc = readFileSync('docs/schema.md', 'utf8');
+    const section = doc.slice(doc.indexOf('## Trends (main bucket)'));
+    const examples = [...section.matchAll(/```flux\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(examples.length).toBe(5);
+    const empty: string[] = [];
+    for (const flux of examples) {
+      // The seeded bucket for "crypto"; the seeded new term for the example's "etf".
+      const q = flux
+        .replace('bucket: "crypto"', `bucket: "${settings.buckets.main}"`)
+        .replace('"etf"', '"$qorix"');
+      const rows = await queryRows(q);
+      if (rows.length === 0) empty.push(flux.split('\n')[2]!.trim());
+    }
+    expect(empty).toEqual([]);
   });
 });
