@@ -106,6 +106,10 @@ function push(v: FeatureVector, index: number, value: number): void {
   v.n++;
 }
 
+function pushDense(v: FeatureVector, base: number, j: number, x: number): void {
+  if (x !== 0) push(v, base + j, x);
+}
+
 // Namespace seeds: the same string in two roles hashes to unrelated rows.
 const NS_WORD = 0x811c9dc5;
 const NS_NEGATED = 0x050c5d1f;
@@ -197,13 +201,16 @@ export function createFeatureExtractor(cfg: FeatureConfig): FeatureExtractor {
   };
 
   const charNgrams = (word: string): void => {
-    // The padded word is '<' + word + '>'; position k maps to a code unit without building it.
+    // The padded word is '<' + word + '>'; position k maps to a code unit without building it
+    // (inlined: a helper closure per word costs more than the hashing).
     const len = word.length + 2;
-    const at = (k: number): number => (k === 0 ? 60 : k === len - 1 ? 62 : word.charCodeAt(k - 1));
     for (let size = charNgramMin; size <= charNgramMax && size <= len; size++) {
       for (let start = 0; start + size <= len; start++) {
         let h = NS_CHAR ^ size;
-        for (let k = start; k < start + size; k++) h = Math.imul(h ^ at(k), 16777619);
+        for (let k = start; k < start + size; k++) {
+          const c = k === 0 ? 60 : k === len - 1 ? 62 : word.charCodeAt(k - 1);
+          h = Math.imul(h ^ c, 16777619);
+        }
         addChar(h);
       }
     }
@@ -276,25 +283,22 @@ export function createFeatureExtractor(cfg: FeatureConfig): FeatureExtractor {
     const lex = lexiconScoreOfTokens(buf, n, DEFAULT_GENERAL_WEIGHT);
     const lexCrypto = lexiconScoreOfTokens(buf, n, 0);
     // Dense features in DENSE_FEATURES order; zeros are left out of the sparse vector.
-    const d = (j: number, x: number): void => {
-      if (x !== 0) push(out, denseBase + j, x);
-    };
-    d(0, 1);
-    d(1, lex);
-    d(2, lexCrypto);
-    d(3, lex >= LEXICON_BAND ? 1 : 0);
-    d(4, lex <= -LEXICON_BAND ? 1 : 0);
-    d(5, lexCrypto >= LEXICON_BAND ? 1 : 0);
-    d(6, lexCrypto <= -LEXICON_BAND ? 1 : 0);
-    d(7, question);
-    d(8, bang);
-    d(9, cashtag);
-    d(10, url);
-    d(11, up);
-    d(12, down);
-    d(13, buf.words >= 3 ? buf.capsWords / buf.words : 0);
-    d(14, emoji);
-    d(15, negator);
+    pushDense(out, denseBase, 0, 1);
+    pushDense(out, denseBase, 1, lex);
+    pushDense(out, denseBase, 2, lexCrypto);
+    pushDense(out, denseBase, 3, lex >= LEXICON_BAND ? 1 : 0);
+    pushDense(out, denseBase, 4, lex <= -LEXICON_BAND ? 1 : 0);
+    pushDense(out, denseBase, 5, lexCrypto >= LEXICON_BAND ? 1 : 0);
+    pushDense(out, denseBase, 6, lexCrypto <= -LEXICON_BAND ? 1 : 0);
+    pushDense(out, denseBase, 7, question);
+    pushDense(out, denseBase, 8, bang);
+    pushDense(out, denseBase, 9, cashtag);
+    pushDense(out, denseBase, 10, url);
+    pushDense(out, denseBase, 11, up);
+    pushDense(out, denseBase, 12, down);
+    pushDense(out, denseBase, 13, buf.words >= 3 ? buf.capsWords / buf.words : 0);
+    pushDense(out, denseBase, 14, emoji);
+    pushDense(out, denseBase, 15, negator);
     return lex;
   };
 

@@ -39,7 +39,7 @@ export interface SentimentScorerOptions {
  * The model the pipeline, the news collector and `cryptocrawler sentiment` use: the one that measured
  * best in 5-fold cross-validation on the training data (docs/sentiment.md, "Results").
  */
-export const DEFAULT_SENTIMENT_MODEL: SentimentModel = 'blend';
+export const DEFAULT_SENTIMENT_MODEL: SentimentModel = 'learned';
 
 /** A single moderate term (valence about 1 on the [-4, 4] scale) is enough for a label. */
 export const DEFAULT_POS_THRESHOLD = 0.2;

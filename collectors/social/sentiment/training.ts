@@ -74,11 +74,13 @@ export const HYPERPARAMETER_GRID: readonly Hyperparameters[] = [1e-4, 1e-3, 1e-2
   })),
 );
 /**
- * Feature settings searched: words only. Words plus character 3- and 4-grams measured the same in
- * cross-validation (criterion 0.7685 against 0.7656 for words only) at about twice the scoring
- * cost, which the 50k posts/s budget could not carry (docs/sentiment.md, "Choices").
+ * Feature settings searched: words only, and words plus character 3- and 4-grams (which let unseen
+ * spellings such as "rekkt" or "moooon" share weight with known ones, at about twice the scoring cost).
  */
-export const FEATURE_GRID: readonly FeatureConfig[] = [{ hashBits: 16, charNgramMin: 0, charNgramMax: 0 }];
+export const FEATURE_GRID: readonly FeatureConfig[] = [
+  { hashBits: 16, charNgramMin: 0, charNgramMax: 0 },
+  { hashBits: 16, charNgramMin: 3, charNgramMax: 4 },
+];
 /** Neutral band half-widths tried for the learned score and the blend. */
 export const BAND_CANDIDATES: readonly number[] = Array.from({ length: 27 }, (_, i) =>
   round(0.05 + i * 0.025, 3),
