@@ -11,6 +11,7 @@ import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import type { DASHBOARD_UIDS } from './common.ts';
 import { DEFAULT_RUNBOOK_BASE_URL, type GrafanaSettings } from './settings.ts';
 import { InfluxQueryBuilder, promRef } from './targets.ts';
+import { trendAlertSpecs } from './alerts-trends.ts';
 
 export type ThresholdOp = 'gt' | 'lt';
 
@@ -293,7 +294,7 @@ export function toFileRule(
 
 /** Every alert rule, gathered: one line per alert file. */
 export function allAlertSpecs(s: GrafanaSettings): AlertSpec[] {
-  return [...alertSpecs(s)];
+  return [...alertSpecs(s), ...trendAlertSpecs(s)];
 }
 
 export function alertRulesFile(

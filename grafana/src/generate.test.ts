@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import yaml from 'js-yaml';
-import { alertSpecs, fires } from './alerts.ts';
+import { alertSpecs, allAlertSpecs, fires } from './alerts.ts';
 import { catalog, interpolateFlux } from './catalog.ts';
 import { DASHBOARD_UIDS, GENERATED_MARKER } from './common.ts';
 import { buildDashboards, findDrift, renderAll } from './generate.ts';
@@ -94,6 +94,7 @@ describe('generated Grafana files', () => {
       'Stream silent',
       'Writes failing',
       'Analytics stale',
+      'Emerging term',
     ]);
     const runbook = readFileSync(`${root}docs/runbook.md`, 'utf8');
     for (const r of g.rules) {
@@ -105,7 +106,7 @@ describe('generated Grafana files', () => {
       expect(a.runbook_url).toMatch(
         /^\/d\/cryptocrawler-runbook\/cryptocrawler-runbook\?viewPanel=panel-\d$/,
       );
-      const spec = alertSpecs(DEFAULT_SETTINGS).find((x) => x.uid === r.uid)!;
+      const spec = allAlertSpecs(DEFAULT_SETTINGS).find((x) => x.uid === r.uid)!;
       expect(headingSlugs(runbook)).toContain(spec.anchor);
       const data = r.data as { refId: string; datasourceUid: string; model: { refId: string } }[];
       expect(data.map((q) => q.refId)).toEqual(['A', 'B', 'C']);

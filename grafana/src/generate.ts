@@ -11,6 +11,7 @@ import { collectorHealthDashboard } from './dashboards/collector-health.ts';
 import { correlationLagDashboard } from './dashboards/correlation-lag.ts';
 import { overviewDashboard } from './dashboards/overview.ts';
 import { runbookDashboard } from './dashboards/runbook.ts';
+import { TRENDS_DASHBOARD_FILE, trendsDashboard } from './dashboards/trends.ts';
 import {
   CONTACT_POINT,
   WEBHOOK_DIR,
@@ -71,6 +72,7 @@ export function renderAll(s: GrafanaSettings): Map<string, string> {
   for (const [key, path] of Object.entries(DASHBOARD_FILES)) {
     files.set(path, `${JSON.stringify(dashboards[key as keyof typeof DASHBOARD_FILES], null, 2)}\n`);
   }
+  files.set(TRENDS_DASHBOARD_FILE, `${JSON.stringify(finish(trendsDashboard(s).build()), null, 2)}\n`);
   files.set('grafana/provisioning/datasources/datasources.yaml', yamlFile(datasourcesFile(s)));
   files.set('grafana/provisioning/dashboards/dashboards.yaml', yamlFile(dashboardProvidersFile(s)));
   files.set('grafana/provisioning/alerting/rules.yaml', yamlFile(alertRulesFile(s, dashboards)));
