@@ -103,8 +103,23 @@ function step(s: DetectorState, timeMs: number, x: number): StreamingVerdict {
   const first = s.n === 0;
   const slot = slotOf(s, timeMs);
   // The daily profile enters gradually as its slot is seen on more days.
+  // The daily profile enters gradually as its slot is seen on more days, and only as far as it
+  // predicts better than the level alone (out of sample): a series without a daily cycle keeps none.
+  const seasonStrength =
+    s.seasonTotal > 0
+      ? Math.min(
+          1,
+          Math.max(
+            0,
+            (1 - s.seasonResidual / s.seasonTotal - o.seasonalMinStrength) / (1 - o.seasonalMinStrength),
+          ),
+        )
+      : 0;
   const seasonWeight =
-    slot >= 0 ? Math.min(1, (s.seasonVisits[slot] as number) / Math.max(o.seasonalMinCycles, 1e-9)) : 0;
+    slot >= 0
+      ? Math.min(1, (s.seasonVisits[slot] as number) / Math.max(o.seasonalMinCycles, 1e-9)) *
+        (o.seasonalMinStrength > 0 ? seasonStrength : 1)
+      : 0;
   const seasonal = slot >= 0 ? seasonWeight * (s.season[slot] as number) : 0;
   const y = x - seasonal;
   if (first) {
@@ -203,7 +218,7 @@ function step(s: DetectorState, timeMs: number, x: number): StreamingVerdict {
   // Seasonal novelty: the deseasonalised value beyond all it has been since the profile was trusted
   // (a busy hour at a quiet time of day is no new extreme of the value, but is one of this).
   let novelSeasonal = false;
-  if (seasonWeight >= 1) {
+  if (seasonWeight >= 1 - 1e-9) {
     const tol = o.seasonalRangeTolerance * (s.yMax - s.yMin);
     novelSeasonal =
       o.parts.seasonalRange && warmRange && s.yMax > s.yMin && (y > s.yMax + tol || y < s.yMin - tol);
@@ -296,6 +311,13 @@ function step(s: DetectorState, timeMs: number, x: number): StreamingVerdict {
   if (slot >= 0) {
     const visits = s.seasonVisits[slot] as number;
     const dev = x - s.base;
+    if (visits >= 1) {
+      // How well the profile predicted this point, against the level alone (both out of sample).
+      const a = 2 / s.period;
+      s.seasonTotal += a * (dev * dev - s.seasonTotal);
+      const miss = dev - (s.season[slot] as number);
+      s.seasonResidual += a * (miss * miss - s.seasonResidual);
+    }
     const a = Math.max(o.seasonalAlpha, 1 / (visits + 1));
     s.season[slot] = (s.season[slot] as number) + a * (dev - (s.season[slot] as number));
     s.seasonVisits[slot] = visits + 1;

@@ -21,6 +21,8 @@ export interface StreamingOptions {
   seasonalAlpha: number;
   /** Cycles seen before the seasonal expectation is trusted. */
   seasonalMinCycles: number;
+  /** Share of the variance around the level that the profile must explain before it is used at all. */
+  seasonalMinStrength: number;
   /** Most slots a daily profile may have (1440 = 1-minute data); finer data has no profile. */
   maxSeasonalSlots: number;
   /** Points in the short mean of the anomaly-likelihood stage. */
@@ -81,6 +83,7 @@ export const DEFAULT_STREAMING_OPTIONS: StreamingOptions = Object.freeze({
   scaleClip: 4,
   seasonalAlpha: 0.3,
   seasonalMinCycles: 2,
+  seasonalMinStrength: 0,
   maxSeasonalSlots: 1440,
   shortWindow: 10,
   longAlpha: 0.001,
@@ -88,7 +91,7 @@ export const DEFAULT_STREAMING_OPTIONS: StreamingOptions = Object.freeze({
   recordDecay: 0.9999,
   confidencePower: 1,
   recordCap: 1.5,
-  rangeTolerance: 0,
+  rangeTolerance: 0.01,
   meanRangeTolerance: 0.1,
   jumpTolerance: 0.1,
   seasonalRangeTolerance: 0.1,
@@ -125,6 +128,7 @@ export const streamingOptionsSchema = z.object({
   scaleClip: z.number().positive(),
   seasonalAlpha: unit,
   seasonalMinCycles: z.number().min(0),
+  seasonalMinStrength: z.number().min(0).max(0.99),
   maxSeasonalSlots: z.number().int().min(0).max(100_000),
   shortWindow: z.number().int().min(1).max(10_000),
   longAlpha: unit,

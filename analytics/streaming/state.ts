@@ -23,6 +23,9 @@ export interface DetectorState {
   base: number;
   season: Float64Array;
   seasonVisits: Float64Array;
+  /** Mean squared deviation from the level, and from level + profile (out of sample). */
+  seasonTotal: number;
+  seasonResidual: number;
   /** EWMA means of the deseasonalised value (SCALES of them, fast to slow). */
   means: Float64Array;
   /** Robust scale (mean absolute value) of each detail, and of the short-term spread's log ratio. */
@@ -71,6 +74,8 @@ export function initialState(options: StreamingOptions): DetectorState {
     base: Number.NaN,
     season: new Float64Array(0),
     seasonVisits: new Float64Array(0),
+    seasonTotal: 0,
+    seasonResidual: 0,
     means: new Float64Array(SCALES),
     detailScales: new Float64Array(SCALES + 1),
     spreadShort: 0,
