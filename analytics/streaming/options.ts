@@ -81,7 +81,7 @@ export const DEFAULT_STREAMING_OPTIONS: StreamingOptions = Object.freeze({
   spreadAlpha: 1 / 16,
   scaleAlpha: 0.01,
   scaleClip: 4,
-  seasonalAlpha: 0.3,
+  seasonalAlpha: 0.15,
   seasonalMinCycles: 2,
   seasonalMinStrength: 0,
   maxSeasonalSlots: 1440,
