@@ -63,6 +63,7 @@ describe('analytics on the simulate source recovers the planted truth', () => {
       buckets: { main: { name: buckets.main }, raw: { name: buckets.raw } },
     };
     raw.sources = { simulate: { enabled: true, mode: 'backfill', historyHours: HISTORY_HOURS } };
+    const t00 = performance.now();
     const work = mkdtempSync(join(tmpdir(), 'sim-e2e-'));
     (raw.influx as { spool?: unknown }).spool = { dir: join(work, 'spool') };
     config = parseConfig(yaml.dump(raw), SOURCE_SCHEMAS);
@@ -77,6 +78,12 @@ describe('analytics on the simulate source recovers the planted truth', () => {
     const sim = collector.running[0]!.source as unknown as { finished(): Promise<void> };
     await sim.finished();
     await collector.stop();
+    const stage = (what: string): void => {
+      process.stderr.write(
+        `[simulate e2e] ${what} after ${((performance.now() - t00) / 1000).toFixed(0)} s\n`,
+      );
+    };
+    stage('history written through the collector');
 
     const shesdOnly = structuredClone(config);
     shesdOnly.analytics.streaming.enabled = false;
@@ -88,6 +95,7 @@ describe('analytics on the simulate source recovers the planted truth', () => {
     const endMs = Date.now();
     await analytics.runNow();
     await analytics.stop();
+    stage('scheduled run (correlation, lag, Granger, S-H-ESD) done');
 
     // Streaming: warm up on the first 36 h, then feed the rest as the clock passes each bucket.
     const streamingConfig = structuredClone(config);
@@ -130,7 +138,7 @@ describe('analytics on the simulate source recovers the planted truth', () => {
       `[simulate e2e] streaming pass (warm-up 36 h + 36 h streamed) ${streamedS.toFixed(1)} s; ` +
         `S-H-ESD live-run replay ${((performance.now() - t1) / 1000).toFixed(1)} s\n`,
     );
-  }, 300_000);
+  }, 420_000);
 
   it('recovers the planted lag of every coin within one bucket, significantly', () => {
     expect(truth.coins.length).toBe(3);

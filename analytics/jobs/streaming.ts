@@ -120,11 +120,14 @@ export interface StreamingRunSummary {
 interface SavedState {
   /** The state is only reused for the same bucket and series set. */
   bucket: string;
+  /** Buckets before this one are warm-up: fed, never written (kept so a warm-up cut short resumes as one). */
+  warmUntilMs: number;
   state: unknown;
 }
 
 export class StreamingJob {
   private detectors: StreamingDetectors | undefined;
+  private warmUntilMs = -Infinity;
   private readonly ids: StreamingSeriesId[];
   private readonly log: Logger;
   private readonly clock: () => number;
@@ -154,18 +157,22 @@ export class StreamingJob {
       restored: false,
     };
     if (!this.detectors) {
-      this.detectors = this.load(end);
-      summary.restored = this.detectors !== undefined;
-      if (!this.detectors) {
-        const start = end - this.o.settings.warmupBuckets * b;
-        this.detectors = StreamingDetectors.create(this.ids, b, start);
-        summary.warmupBuckets = await this.feedUntil(end, false, signal, summary);
-        this.save();
+      const loaded = this.load(end);
+      summary.restored = loaded !== undefined;
+      if (loaded) [this.detectors, this.warmUntilMs] = loaded;
+      else {
+        this.detectors = StreamingDetectors.create(this.ids, b, end - this.o.settings.warmupBuckets * b);
+        this.warmUntilMs = end;
+      }
+    }
+    if (this.detectors.nextBucketMs < this.warmUntilMs) {
+      const until = Math.min(end, this.warmUntilMs);
+      summary.warmupBuckets = await this.feedUntil(until, false, signal, summary);
+      if (until === this.warmUntilMs)
         this.log.info(
           { buckets: summary.warmupBuckets, series: this.ids.length },
           'streaming detectors warmed up from InfluxDB history',
         );
-      }
     }
     summary.liveBuckets = await this.feedUntil(end, true, signal, summary);
     summary.nextBucketMs = this.detectors.nextBucketMs;
@@ -241,7 +248,7 @@ export class StreamingJob {
   }
 
   /** The saved detectors, unless missing, unreadable, for another bucket or config, or ahead of `end`. */
-  private load(end: number): StreamingDetectors | undefined {
+  private load(end: number): [StreamingDetectors, number] | undefined {
     const file = this.o.stateFile;
     if (!file) return undefined;
     let text: string;
@@ -267,7 +274,7 @@ export class StreamingJob {
         );
         return undefined;
       }
-      return d;
+      return d && [d, typeof saved.warmUntilMs === 'number' ? saved.warmUntilMs : -Infinity];
     } catch (err) {
       this.log.warn({ file, err: String(err) }, 'streaming state unreadable; warming up');
       return undefined;
@@ -279,7 +286,11 @@ export class StreamingJob {
     if (!file || !this.detectors) return;
     try {
       mkdirSync(dirname(file), { recursive: true });
-      const saved: SavedState = { bucket: this.o.options.bucket, state: this.detectors.snapshot() };
+      const saved: SavedState = {
+        bucket: this.o.options.bucket,
+        warmUntilMs: this.warmUntilMs,
+        state: this.detectors.snapshot(),
+      };
       writeFileSync(`${file}.tmp`, JSON.stringify(saved));
       renameSync(`${file}.tmp`, file);
       this.o.metrics?.stateSaves.inc({ outcome: 'ok' });
