@@ -13,6 +13,8 @@ import type { Logger } from '../core/log.ts';
 import { freePort, resolveInfluxd, startLocalInfluxd } from '../influx/local-server.ts';
 import { resolvePrometheus, startLocalPrometheus } from '../prometheus/local-server.ts';
 import { setupInflux, setupOptionsFromConfig } from '../influx/setup.ts';
+import { renderDashboards } from '../../grafana/render/index.ts';
+import { settingsFromConfig } from '../../grafana/src/settings.ts';
 import { formatReport } from '../report/format.ts';
 import { readReport } from '../report/queries.ts';
 import { matchPlanted } from './planted.ts';
@@ -25,6 +27,8 @@ export interface DemoOptions {
   say: (line: string) => void;
   /** Resolves early (Ctrl-C). */
   interrupted: Promise<unknown>;
+  /** Where the rendered dashboards page goes (default: <tmp>/cryptocrawler-demo-dashboards). */
+  dashboardsDir?: string;
 }
 
 export interface DemoResult {
@@ -32,6 +36,8 @@ export interface DemoResult {
   posts: number;
   anomaliesFound: number;
   planted: { planted: number; found: number; matched: number; matchedFound: number };
+  /** The generated dashboards drawn from the demo's data (`dashboards render`). */
+  dashboards: { page: string; panels: number; empty: string[] };
 }
 
 export async function runDemo(o: DemoOptions): Promise<DemoResult> {
@@ -124,7 +130,21 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     const planted = truth.anomalies.filter((a) => a.startMs >= Date.now() - lookbackMs);
     const cmp = matchPlanted(data.anomalies, planted);
     const report = formatReport(data, cmp);
+    say('dashboards: running every panel query and drawing the page');
+    const rendered = await renderDashboards({
+      settings: settingsFromConfig(cfg),
+      influx: { url: influx.url, token: setup.tokens.grafana, org: cfg.influx.org },
+      prometheusUrl: prom.url,
+      scrapeSeconds: 5,
+      out: o.dashboardsDir ?? join(tmpdir(), 'cryptocrawler-demo-dashboards'),
+      rangeSeconds: Math.min(historyHours, 24) * 3600,
+    });
     return {
+      dashboards: {
+        page: rendered.page,
+        panels: rendered.dashboards.reduce((a, d) => a + d.panels.length, 0),
+        empty: rendered.empty,
+      },
       report,
       posts: data.topics.reduce((a, t) => a + t.posts, 0),
       anomaliesFound: data.anomalies.length,

@@ -227,6 +227,11 @@ export function overviewDashboard(s: GrafanaSettings): dashboard.DashboardBuilde
         `Price (${s.quote}) and its change over the last 24 h; posts in the range and their change against the same hours a week earlier; mean sentiment (score_sum / count); share of voice among the coin topics; the latest Pearson r of post volume with the return over ${s.windows[s.windows.length - 1] ?? '24h'} with its 95 % interval; lag (positive: social leads); anomalies since midnight UTC. Click a coin for its dashboard.`,
       )
       .withTarget(influx(s, q.table))
+      // Flux's pivot orders columns by name: put them in reading order.
+      .withTransformation({
+        id: 'organize',
+        options: { indexByName: Object.fromEntries(OVERVIEW_COLUMNS.map((c, i) => [c, i])) },
+      })
       .height(9)
       .span(24)
       .cellHeight(common.TableCellHeight.Sm)

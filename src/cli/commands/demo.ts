@@ -28,6 +28,10 @@ export function registerDemo(program: Command): void {
         interrupted: untilSignal(),
       });
       process.stdout.write(`\n${result.report}`);
+      const d = result.dashboards;
+      process.stdout.write(
+        `\nDashboards (${d.panels} panels, ${d.empty.length} without data), open in a browser:\n  ${d.page}\n`,
+      );
       process.exit(0);
     });
 }
