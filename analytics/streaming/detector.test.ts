@@ -57,7 +57,57 @@ describe('streaming detector', () => {
     expect(() => restoreStreamingDetector(null)).toThrow(/not a streaming detector state/);
   });
 
+  it('pins the one fixed configuration the benchmark in docs/analytics.md was measured with', () => {
+    expect(DEFAULT_STREAMING_OPTIONS).toMatchObject({
+      threshold: 0.7,
+      warmupPoints: 100,
+      suppressPoints: 20,
+      rangeTolerance: 0.01,
+      seasonalAlpha: 0.15,
+      fullScoreDecades: 5,
+      recordDecay: 0.9999,
+      recordCap: 1.5,
+    });
+  });
+
   it('rejects an out-of-range option naming it', () => {
     expect(() => createStreamingDetector({ threshold: 2 })).toThrow(/threshold/);
+  });
+
+  it('learns the step and the daily cycle from the timestamps (1-minute to 1-hour data)', () => {
+    for (const [stepMs, period] of [
+      [60_000, 1440],
+      [300_000, 288],
+      [3_600_000, 24],
+      [86_400_000, 0],
+    ] as const) {
+      const d = createStreamingDetector();
+      for (let i = 0; i < 20; i++) d.update(T0 + i * stepMs + (i === 5 ? stepMs * 3 : 0), 10 + (i % 3));
+      expect((d.snapshot() as { period: number }).period, `step ${stepMs}`).toBe(period);
+    }
+  });
+
+  it('survives night-time zero runs and a missing day: few flags, the big burst still flagged', () => {
+    const random = mulberry32(5);
+    const d = createStreamingDetector();
+    let flags = 0;
+    let burstFlagged = false;
+    let points = 0;
+    for (let i = 0; i < 14 * 288; i++) {
+      if (i >= 6 * 288 && i < 7 * 288) continue; // a whole day missing
+      const hour = ((i % 288) / 12) | 0;
+      const rate = hour < 6 ? 0 : 20 + 10 * Math.sin(((hour - 6) / 18) * Math.PI);
+      let v = Math.round(rate * (0.7 + 0.6 * random()));
+      if (i === 12 * 288 + 150) v = 400;
+      const verdict = d.update(T0 + i * STEP, i % 997 === 0 ? Number.NaN : v);
+      expect(verdict.score >= 0 && verdict.score <= 1).toBe(true);
+      points++;
+      if (verdict.flag) {
+        flags++;
+        if (i >= 12 * 288 + 150 && i < 12 * 288 + 153) burstFlagged = true;
+      }
+    }
+    expect(burstFlagged).toBe(true);
+    expect(flags / points).toBeLessThan(0.01);
   });
 });
