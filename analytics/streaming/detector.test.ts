@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/core/random.ts';
-import { type StreamingVerdict, createStreamingDetector, restoreStreamingDetector } from './index.ts';
+import {
+  DEFAULT_STREAMING_OPTIONS,
+  type StreamingVerdict,
+  createStreamingDetector,
+  restoreStreamingDetector,
+} from './index.ts';
 
 const STEP = 300_000;
 const T0 = Date.UTC(2026, 0, 5);
