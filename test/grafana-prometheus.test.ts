@@ -194,5 +194,14 @@ describe('Prometheus alert rules against a real Prometheus', () => {
       return anyFires(s, v) ? v : undefined;
     });
     expect(r[0]!.value).toBe(1);
+    // The alert instance says which job is down (plain max() dropped the label).
+    expect(r[0]!.metric).toEqual({ job: DEFAULT_SETTINGS.jobs.collector });
+  });
+
+  it('"collector down" also fires, with the job label, when Prometheus has no such target at all', async () => {
+    const s = spec('collector-down');
+    const missing = s.query.replaceAll(`job="${DEFAULT_SETTINGS.jobs.collector}"`, 'job="no-such-job"');
+    const r = await prom.query(missing);
+    expect(r).toEqual([{ metric: { job: 'no-such-job' }, value: 1 }]);
   });
 });
