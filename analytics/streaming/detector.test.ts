@@ -68,6 +68,7 @@ describe('streaming detector', () => {
       warmupPoints: 100,
       suppressPoints: 20,
       rangeTolerance: 0.01,
+      rangeDecay: 0.99999,
       seasonalAlpha: 0.15,
       fullScoreDecades: 5,
       recordDecay: 0.9999,

@@ -335,6 +335,13 @@ function step(s: DetectorState, timeMs: number, x: number): StreamingVerdict {
   const delta = raw - s.longMean;
   s.longMean += la * delta;
   s.longVar = (1 - la) * (s.longVar + la * delta * delta);
+  // Old extremes are forgotten slowly (towards the slowest mean), so a long series' novelty is judged
+  // against its recent months rather than a spike of long ago.
+  if (o.rangeDecay < 1 && warmRange) {
+    const centre = (s.means[SCALES - 1] as number) + seasonal;
+    s.max = centre + (s.max - centre) * o.rangeDecay;
+    s.min = centre + (s.min - centre) * o.rangeDecay;
+  }
   s.min = Math.min(s.min, x);
   s.max = Math.max(s.max, x);
   s.lastValue = x;

@@ -39,6 +39,8 @@ export interface StreamingOptions {
   recordCap: number;
   /** A value beyond the range seen so far by this share of the range is novel. */
   rangeTolerance: number;
+  /** Per-point factor by which the range seen shrinks towards the slow level (1 = never forgets). */
+  rangeDecay: number;
   /** The same for the EWMA means (slower, so they may not creep past their range unnoticed). */
   meanRangeTolerance: number;
   /** The same for the one-step residual (a jump larger than any before). */
@@ -92,6 +94,7 @@ export const DEFAULT_STREAMING_OPTIONS: StreamingOptions = Object.freeze({
   confidencePower: 1,
   recordCap: 1.5,
   rangeTolerance: 0.01,
+  rangeDecay: 0.99999,
   meanRangeTolerance: 0.1,
   jumpTolerance: 0.1,
   seasonalRangeTolerance: 0.1,
@@ -137,6 +140,7 @@ export const streamingOptionsSchema = z.object({
   confidencePower: z.number().min(0),
   recordCap: z.number().min(1),
   rangeTolerance: z.number().min(0),
+  rangeDecay: unit,
   meanRangeTolerance: z.number().min(0),
   jumpTolerance: z.number().min(0),
   seasonalRangeTolerance: z.number().min(0),
