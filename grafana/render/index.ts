@@ -5,11 +5,11 @@
 // write it; test/dashboards-render.test.ts opens it in headless Chromium.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { InfluxDB } from '@influxdata/influxdb-client';
-import { buildDashboards } from '../src/generate.ts';
+import { DASHBOARD_FILES, renderAll } from '../src/generate.ts';
 import type { GrafanaSettings } from '../src/settings.ts';
 import { dataPoints, fluxFrames, promFrames, type Frame, type PromSeries } from './frames.ts';
 import { fluxQuery, promQuery, type TimeContext } from './macros.ts';
@@ -130,6 +130,10 @@ async function runTarget(
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** File path -> the key generate.ts uses (overview, coin, correlationLag, ...). */
+const DASHBOARD_KEYS: Record<string, string> = Object.fromEntries(
+  Object.entries(DASHBOARD_FILES).map(([k, p]) => [p, k]),
+);
 
 function asset(spec: string): string {
   return readFileSync(createRequire(import.meta.url).resolve(spec), 'utf8');
@@ -160,7 +164,11 @@ export async function renderDashboards(o: RenderOptions): Promise<RenderResult> 
   const stop = o.now ?? new Date();
   const start = new Date(stop.getTime() - (o.rangeSeconds ?? 6 * 3600) * 1000);
   const influx = new InfluxDB({ url: o.influx.url, token: o.influx.token, timeout: 60_000 });
-  const all = buildDashboards(o.settings);
+  // Every generated dashboard file (trends.json included), as Grafana would load them.
+  const all: Record<string, dashboard.Dashboard> = {};
+  for (const [path, text] of renderAll(o.settings))
+    if (path.startsWith('grafana/dashboards/') && path.endsWith('.json'))
+      all[DASHBOARD_KEYS[path] ?? basename(path, '.json')] = JSON.parse(text) as dashboard.Dashboard;
   const out: RenderedDashboard[] = [];
   const empty: string[] = [];
   for (const [key, d] of Object.entries(all)) {

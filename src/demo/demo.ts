@@ -139,6 +139,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       out: o.dashboardsDir ?? join(tmpdir(), 'cryptocrawler-demo-dashboards'),
       rangeSeconds: Math.min(historyHours, 24) * 3600,
     });
+    say(`dashboards: ${rendered.dashboards.length} dashboards queried and written in ${rendered.ms} ms`);
     return {
       dashboards: {
         page: rendered.page,
