@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv, parseLabelledCsv } from './csv.ts';
+import { parseLabelledCsv } from './csv.ts';
 
 describe('labelled CSV', () => {
-  it('parses quotes, doubled quotes, commas and newlines inside fields, CRLF', () => {
-    expect(parseCsv('a,b\r\n"x, ""y""\nz",1\n')).toEqual([
-      ['a', 'b'],
-      ['x, "y"\nz', '1'],
+  it('reads quotes, doubled quotes, commas and newlines inside fields, CRLF (the core CSV reader)', () => {
+    expect(parseLabelledCsv('text,label\r\n"x, ""y""\nz",1\n', 't.csv')).toEqual([
+      { text: 'x, "y"\nz', label: 'pos' },
     ]);
   });
 
@@ -17,7 +16,7 @@ describe('labelled CSV', () => {
 
   it('names the file and row of a bad label or a missing column', () => {
     expect(() => parseLabelledCsv('text,label\na,7\n', 'x.csv')).toThrow(
-      /x\.csv: row 2 has unknown label "7"/,
+      /x\.csv: line 2 has unknown label "7"/,
     );
     expect(() => parseLabelledCsv('body,label\na,1\n', 'x.csv')).toThrow(
       /x\.csv: header must have text and label/,
