@@ -1,14 +1,16 @@
 // A streaming anomaly detector for one series: one point at a time, decided from the past only.
 //
-// Each point is compared with two expectations, a local level (EWMA) and, once a few days are known,
-// a daily profile by slot (robust seasonal baseline). Residuals are divided by a robust running scale
-// (mean absolute residual, updated with clipped residuals so an outlier does not blind it). From the
-// normalised residual z come the parts of the score, each in [0, 1]:
-//   point      the tail improbability of z itself (a single big spike),
-//   likelihood the short mean of the raw scores against their long-run distribution (the "anomaly
-//              likelihood" of HTM: sustained oddness such as a level shift or a variance change),
-//   range      a value beyond everything seen so far (by a tolerance of the range),
-//   flatline   identical values for much longer than ever before (a stuck sensor or a dead feed).
+// The value minus a daily profile by slot (once the slot has been seen on two days) feeds five EWMA
+// means, fast to slow. The details (the one-step residual, the differences between successive means,
+// the log ratio of short- to long-term spread) are divided by robust running scales (mean absolute
+// value, updated with clipped values so an outlier does not blind them). The parts of the score, each
+// in [0, 1] (docs/analytics.md has the ablation):
+//   point, multiscale, variance  a detail against its own slowly forgotten record (0.5 = a new
+//              record): heavy-tailed series calibrate themselves instead of trusting a normal tail,
+//   likelihood the short mean of raw scores against their long-run mean and spread, by its normal tail
+//              (HTM's "anomaly likelihood": sustained oddness such as a level shift),
+//   range, meanRange, jump  a value, a slow mean or a jump beyond all seen so far: 1,
+//   flatline   identical values for much longer than ever before (a stuck sensor or a dead feed): 1.
 // The score is their maximum. After a flag, no flag for `suppressPoints` points (one flag per episode).
 import { DEFAULT_STREAMING_OPTIONS, type StreamingOptions, resolveStreamingOptions } from './options.ts';
 import { normalTailDecades } from './normal-tail.ts';
@@ -76,9 +78,19 @@ function learnStep(s: DetectorState, timeMs: number): void {
       s.period = s.options.parts.seasonal ? dailyPeriod(s.stepMs, s.options.maxSeasonalSlots) : 0;
       s.season = new Float64Array(s.period);
       s.seasonVisits = new Float64Array(s.period);
+      const week = 7 * s.period;
+      s.weekPeriod = s.options.parts.weekly && s.period > 0 && week <= s.options.maxWeeklySlots ? week : 0;
+      s.week = new Float64Array(s.weekPeriod);
+      s.weekVisits = new Float64Array(s.weekPeriod);
     }
   }
   s.lastTimeMs = timeMs;
+}
+
+function slotIn(s: DetectorState, timeMs: number, period: number): number {
+  const cycleMs = period * s.stepMs;
+  const inCycle = ((timeMs % cycleMs) + cycleMs) % cycleMs;
+  return Math.min(period - 1, Math.floor(inCycle / s.stepMs));
 }
 
 function slotOf(s: DetectorState, timeMs: number): number {
@@ -88,9 +100,10 @@ function slotOf(s: DetectorState, timeMs: number): number {
   return Math.min(s.period - 1, Math.floor(inCycle / s.stepMs));
 }
 
-// Scratch space reused by every update (updates never nest), so an update allocates nothing.
+// Scratch space reused by every update (updates never nest), so an update allocates only its verdict.
 const DETAILS = new Float64Array(SCALES + 1);
 const PREVIOUS = new Float64Array(SCALES);
+const STATS = new Float64Array(4);
 
 /** 1.2533 turns a mean absolute deviation into a standard deviation (normal data). */
 const MAD_TO_SD = 1.2533;
@@ -120,7 +133,13 @@ function step(s: DetectorState, timeMs: number, x: number): StreamingVerdict {
       ? Math.min(1, (s.seasonVisits[slot] as number) / Math.max(o.seasonalMinCycles, 1e-9)) *
         (o.seasonalMinStrength > 0 ? seasonStrength : 1)
       : 0;
-  const seasonal = slot >= 0 ? seasonWeight * (s.season[slot] as number) : 0;
+  // A weekly correction on top, once a slot of the week has been seen on enough weeks.
+  const weekSlot = s.weekPeriod > 0 ? slotIn(s, timeMs, s.weekPeriod) : -1;
+  const weekWeight =
+    weekSlot >= 0 ? Math.min(1, (s.weekVisits[weekSlot] as number) / Math.max(o.seasonalMinCycles, 1e-9)) : 0;
+  const seasonal =
+    (slot >= 0 ? seasonWeight * (s.season[slot] as number) : 0) +
+    (weekSlot >= 0 ? weekWeight * (s.week[weekSlot] as number) : 0);
   const y = x - seasonal;
   if (first) {
     s.base = x;
@@ -308,6 +327,13 @@ function step(s: DetectorState, timeMs: number, x: number): StreamingVerdict {
       1e-6,
     );
   }
+  if (weekSlot >= 0) {
+    const visits = s.weekVisits[weekSlot] as number;
+    const dev = x - s.base - (s.season[slot] as number);
+    const a = Math.max(o.seasonalAlpha, 1 / (visits + 1));
+    s.week[weekSlot] = (s.week[weekSlot] as number) + a * (dev - (s.week[weekSlot] as number));
+    s.weekVisits[weekSlot] = visits + 1;
+  }
   if (slot >= 0) {
     const visits = s.seasonVisits[slot] as number;
     const dev = x - s.base;
@@ -323,7 +349,11 @@ function step(s: DetectorState, timeMs: number, x: number): StreamingVerdict {
     s.seasonVisits[slot] = visits + 1;
     s.base += (1 / Math.max(s.period, 1)) * (x - (s.season[slot] as number) - s.base);
   }
-  const stats = [pointZ, multiZ, varZ, likelihoodZ];
+  const stats = STATS;
+  stats[0] = pointZ;
+  stats[1] = multiZ;
+  stats[2] = varZ;
+  stats[3] = likelihoodZ;
   // Records start once the scales have settled (half the warm-up), so they are not the start-up's.
   for (let k = 0; k < stats.length && 2 * s.n >= o.warmupPoints; k++) {
     const record = s.records[k] as number;

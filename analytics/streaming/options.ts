@@ -25,6 +25,8 @@ export interface StreamingOptions {
   seasonalMinStrength: number;
   /** Most slots a daily profile may have (1440 = 1-minute data); finer data has no profile. */
   maxSeasonalSlots: number;
+  /** Most slots a weekly correction may have (2016 = 5-minute data); finer data has none. */
+  maxWeeklySlots: number;
   /** Points in the short mean of the anomaly-likelihood stage. */
   shortWindow: number;
   /** Weight of the newest raw score in the long-run score distribution (EWMA of mean and variance). */
@@ -69,6 +71,7 @@ export interface StreamingOptions {
     seasonalRange: boolean;
     context: boolean;
     seasonal: boolean;
+    weekly: boolean;
     flatline: boolean;
     suppression: boolean;
     confidence: boolean;
@@ -87,6 +90,7 @@ export const DEFAULT_STREAMING_OPTIONS: StreamingOptions = Object.freeze({
   seasonalMinCycles: 2,
   seasonalMinStrength: 0,
   maxSeasonalSlots: 1440,
+  maxWeeklySlots: 2016,
   shortWindow: 10,
   longAlpha: 0.001,
   fullScoreDecades: 5,
@@ -114,6 +118,7 @@ export const DEFAULT_STREAMING_OPTIONS: StreamingOptions = Object.freeze({
     seasonalRange: false,
     context: false,
     seasonal: true,
+    weekly: false,
     flatline: true,
     suppression: true,
     confidence: false,
@@ -133,6 +138,7 @@ export const streamingOptionsSchema = z.object({
   seasonalMinCycles: z.number().min(0),
   seasonalMinStrength: z.number().min(0).max(0.99),
   maxSeasonalSlots: z.number().int().min(0).max(100_000),
+  maxWeeklySlots: z.number().int().min(0).max(100_000),
   shortWindow: z.number().int().min(1).max(10_000),
   longAlpha: unit,
   fullScoreDecades: z.number().positive(),
@@ -160,6 +166,7 @@ export const streamingOptionsSchema = z.object({
     seasonalRange: z.boolean(),
     context: z.boolean(),
     seasonal: z.boolean(),
+    weekly: z.boolean(),
     flatline: z.boolean(),
     suppression: z.boolean(),
     confidence: z.boolean(),

@@ -23,6 +23,10 @@ export interface DetectorState {
   base: number;
   season: Float64Array;
   seasonVisits: Float64Array;
+  /** Slots per week (0 = no weekly correction), and the weekly correction to the daily profile. */
+  weekPeriod: number;
+  week: Float64Array;
+  weekVisits: Float64Array;
   /** Mean squared deviation from the level, and from level + profile (out of sample). */
   seasonTotal: number;
   seasonResidual: number;
@@ -74,6 +78,9 @@ export function initialState(options: StreamingOptions): DetectorState {
     base: Number.NaN,
     season: new Float64Array(0),
     seasonVisits: new Float64Array(0),
+    weekPeriod: 0,
+    week: new Float64Array(0),
+    weekVisits: new Float64Array(0),
     seasonTotal: 0,
     seasonResidual: 0,
     means: new Float64Array(SCALES),
@@ -157,12 +164,14 @@ export function decodeState(value: unknown): DetectorState {
     ['detailScales', s.detailScales.length, SCALES + 1],
     ['season', s.season.length, s.period],
     ['seasonVisits', s.seasonVisits.length, s.period],
+    ['week', s.week.length, s.weekPeriod],
+    ['weekVisits', s.weekVisits.length, s.weekPeriod],
   ];
   for (const [key, got, want] of lengths) {
     if (got !== want)
       throw new Error(`bad streaming detector state at ${key}: length ${got}, expected ${want}`);
   }
-  for (const key of ['n', 'period', 'ringPos', 'run', 'longestRun'] as const) {
+  for (const key of ['n', 'period', 'weekPeriod', 'ringPos', 'run', 'longestRun'] as const) {
     if (!Number.isInteger(s[key]) || s[key] < 0) {
       throw new Error(`bad streaming detector state at ${key}: not a count`);
     }
