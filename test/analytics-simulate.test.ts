@@ -113,11 +113,13 @@ describe('analytics on the simulate source recovers the planted truth', () => {
       now: () => clock,
     });
     await streaming.streamNow(); // warm-up
-    for (; clock < endMs; clock = Math.min(endMs, clock + 3_600_000)) await streaming.streamNow();
+    // 12-hour steps: a catch-up run feeds the same buckets in the same order as minute steps would.
+    for (; clock < endMs; clock = Math.min(endMs, clock + 12 * 3_600_000)) await streaming.streamNow();
     clock = endMs;
     await streaming.streamNow();
     await streaming.stop();
     const streamedS = (performance.now() - t0) / 1000;
+    stage(`streaming pass done (${streamedS.toFixed(1)} s)`);
     // The history stops where the collector started: the last minutes before endMs have no posts.
     streamToMs = Math.floor((endMs - 5 * 60_000) / BUCKET_MS) * BUCKET_MS;
 
@@ -128,9 +130,9 @@ describe('analytics on the simulate source recovers the planted truth', () => {
     anomalies = await readRecentAnomalies(q, buckets.main, `-${HISTORY_HOURS + 2}h`);
 
     // S-H-ESD's live delay: its scheduled runs replayed on the same data, for the anomalies where a
-    // run has the two days of history it needs (the last 24 h).
+    // run has the two days of history it needs, of the last 12 h (each replayed run is a full S-H-ESD).
     const delaySet = truth.anomalies.filter(
-      (p) => p.startMs >= histStartMs + 48 * 3_600_000 && p.startMs < streamToMs,
+      (p) => p.startMs >= histStartMs + 60 * 3_600_000 && p.startMs < streamToMs,
     );
     const t1 = performance.now();
     shesdDelays = await shesdLiveDelays({ config, queryApi: q, histStartMs, endMs, planted: delaySet });
@@ -138,7 +140,7 @@ describe('analytics on the simulate source recovers the planted truth', () => {
       `[simulate e2e] streaming pass (warm-up 36 h + 36 h streamed) ${streamedS.toFixed(1)} s; ` +
         `S-H-ESD live-run replay ${((performance.now() - t1) / 1000).toFixed(1)} s\n`,
     );
-  }, 420_000);
+  }, 600_000);
 
   it('recovers the planted lag of every coin within one bucket, significantly', () => {
     expect(truth.coins.length).toBe(3);
@@ -202,7 +204,7 @@ describe('analytics on the simulate source recovers the planted truth', () => {
       `[simulate e2e] streaming: planted ${planted.length} in ${((streamToMs - streamFromMs) / 3_600_000).toFixed(1)} h, ` +
         `recalled ${planted.length - missed.length} (${recall.toFixed(3)}), reported ${found.length}, ` +
         `in a planted span ${found.length - wrong.length} (precision ${precision.toFixed(3)})\n` +
-        `[simulate e2e] delay anomaly start -> first flag over ${delaySet.length} anomalies of the last 24 h: ` +
+        `[simulate e2e] delay anomaly start -> first flag over ${delaySet.length} anomalies of the last 12 h: ` +
         `streaming ${fmt(sd)}; S-H-ESD live runs ${fmt(shesdDelays)}\n` +
         missed
           .map((p) => {
@@ -225,7 +227,7 @@ describe('analytics on the simulate source recovers the planted truth', () => {
           .join(''),
     );
     expect(planted.length).toBeGreaterThan(20);
-    expect(delaySet.length).toBeGreaterThan(10);
+    expect(delaySet.length).toBeGreaterThan(5);
     expect(recall).toBeGreaterThanOrEqual(0.95);
     expect(precision).toBeGreaterThanOrEqual(0.9);
   });

@@ -213,8 +213,10 @@ export class StreamingJob {
       if (write) {
         const lines: string[] = [];
         for (const f of flags) {
+          // A flag without a finite value or expectation (a warm-up edge) has nothing to write.
           const line = this.line(f);
-          if (line) lines.push(line);
+          if (!line) continue;
+          lines.push(line);
           m?.flags.inc({ series: f.series, kind: f.verdict.kind ?? 'unknown' });
         }
         if (lines.length > 0) this.o.writer.write('main', lines);

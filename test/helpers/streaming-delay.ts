@@ -34,8 +34,8 @@ export function plantedKey(p: PlantedTruth['anomalies'][number]): string {
   return `${p.topic}/${p.kind}/${p.startMs}`;
 }
 
-/** Runs tried after an anomaly's first bucket, in buckets: up to 4 h later. */
-const CANDIDATES = [0, 1, 2, 3, 4, 5, 7, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240];
+/** Runs tried after an anomaly's first bucket, in buckets: up to 1 h later (each run is a full S-H-ESD). */
+const CANDIDATES = [0, 1, 2, 3, 5, 10, 20, 30, 60];
 
 export async function shesdLiveDelays(o: {
   config: Config;
