@@ -280,6 +280,25 @@ describe('the analyst panels return the seeded numbers', () => {
   });
 });
 
+describe('variable values cannot leave their Flux string (json format)', () => {
+  it('a value with quotes and backslashes is compared as text: no rows, no error, no injected predicate', async () => {
+    const q = entries.find((e) => e.where === 'panel Last price')!.query;
+    const at = (coin: string) =>
+      queryRows(
+        interpolateFlux(q, {
+          start: new Date(NOW - 3 * 3600_000),
+          stop: new Date(NOW),
+          windowPeriod: '1m',
+          vars: { ...VARS, coin },
+        }),
+      );
+    expect(await at('BTC')).toHaveLength(1);
+    // Unescaped ("${coin}") this closed the string and matched every symbol.
+    for (const evil of ['BTC" or r.symbol != "', 'BTC\\" or true or "', 'x\n" or true or "'])
+      expect(await at(evil), evil).toEqual([]);
+  });
+});
+
 describe('combinedSocial: shards and replicas (issue 16)', () => {
   it('2 shards x 2 replicas give exactly the single-process numbers in every panel that reads `social`', async () => {
     const sharded = await freshBuckets('grafana_sharded');
