@@ -7,9 +7,9 @@
 // Every 10 s it samples each process's /metrics and CPU time (from /proc); at the end it checks the
 // stored counts against the file: `post` points per topic and the combined `social` counts per topic
 // (shards summed, replicas maxed) must equal what routing the file's texts gives. Prints markdown.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InfluxDB } from '@influxdata/influxdb-client';
@@ -263,7 +263,7 @@ async function main(): Promise<void> {
   );
   const rollups = await q.collectRows<{ topic: string; _value: number }>(
     [
-      `from(bucket: "crypto") |> ${range} |> filter(fn: (r) => r._measurement == "social" and r._field == "count") |> toFloat()`,
+      `from(bucket: "crypto") |> ${range} |> filter(fn: (r) => r._measurement == "social" and r._field == "count")`,
       ...combineSocialStages({ every: '1m', by: ['topic'] }),
       `|> group(columns: ["topic"]) |> sum()`,
     ].join('\n'),
@@ -310,6 +310,17 @@ async function main(): Promise<void> {
   out.push(`| influxd | ${influxCpu.toFixed(1)} | ${((influxCpu / total) * 100).toFixed(0)}% | |`);
   out.push('');
   out.push(`Exact counts: ${exact ? 'yes' : 'NO'}.`);
+  const engineBytes = Number(
+    execFileSync('du', ['-sb', join(server.dataDir, 'engine')], { encoding: 'utf8' }).split('\t')[0],
+  );
+  out.push(
+    `influxd engine directory after the run: ${(engineBytes / 1e6).toFixed(0)} MB, ${(engineBytes / POSTS).toFixed(0)} bytes per post (raw \`post\` points, rollups and results, before compaction).`,
+  );
+  out.push(
+    `Load average at the end: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' / ')} (1/5/15 min; 2 cores).`,
+  );
   out.push('');
   out.push('Samples:');
   out.push('');

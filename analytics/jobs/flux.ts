@@ -29,7 +29,6 @@ export function socialQuery(o: {
     `  |> ${rangeOf(o.startMs, o.stopMs)}`,
     `  |> filter(fn: (r) => r._measurement == "social" and (${anyOf('_field', SOCIAL_FIELDS)}))`,
     `  |> filter(fn: (r) => ${anyOf('topic', o.topics)})`,
-    `  |> toFloat()`,
     ...combineSocialStages({ every: `${o.bucketSeconds}s`, by: ['topic'] }).map((s) => `  ${s}`),
     `  |> keep(columns: ["_time", "topic", "_field", "_value"])`,
   ].join('\n');

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { HashRing, partitionShare, unitKey } from './partition.ts';
 
 /** n coins, each with `perCoin` topics, plus `plain` topics without a coin. */
-function scaleConfig(n: number, perCoin: number, plain: number) {
+function scaleConfig(
+  n: number,
+  perCoin: number,
+  plain: number,
+): { coins: string[]; topics: Array<{ name: string; coin?: string }> } {
   const coins = Array.from({ length: n }, (_, i) => `C${String(i).padStart(3, '0')}`);
   const topics = [
     ...coins.flatMap((coin, i) =>

@@ -11,15 +11,17 @@ function columns(names: readonly string[]): string {
 }
 
 /**
- * Flux stages (each a `|> ...` line) that turn `social` rows, already filtered to the wanted fields
- * and converted to float, into one series per `by` columns and `_field`, with `_time` at the start of
- * each `every` window. `by` is what the result is grouped by, e.g. ["topic"].
+ * Flux stages (each a `|> ...` line) that turn `social` rows, straight from `range |> filter` to the
+ * wanted fields, into float series per `by` columns and `_field`, with `_time` at the start of each
+ * `every` window. `by` is what the result is grouped by, e.g. ["topic"]. The first stage follows the
+ * filter directly so that InfluxDB can push it down to storage (a `toFloat()` before it would not).
  */
 export function combineSocialStages(o: { every: string; by: readonly string[] }): string[] {
   const window = (fn: string): string =>
     `|> aggregateWindow(every: ${o.every}, fn: ${fn}, createEmpty: false, timeSrc: "_start")`;
   return [
     window('sum'),
+    '|> toFloat()',
     `|> group(columns: ${columns([...o.by, '_field', 'source', 'shard'])})`,
     window('max'),
     `|> group(columns: ${columns([...o.by, '_field'])})`,

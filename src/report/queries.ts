@@ -76,7 +76,6 @@ export async function readReport(src: ReportSource, sinceFlux: string, quote?: s
   const [social, prices, corr, lags, anoms] = await Promise.all([
     rows(`from(bucket: ${main}) |> ${range}
       |> filter(fn: (r) => r._measurement == "social" and (r._field == "count" or r._field == "pos" or r._field == "neg" or r._field == "neu" or r._field == "score_sum"))
-      |> toFloat()
       ${combineSocialStages({ every: `${src.rollupSeconds ?? 60}s`, by: ['topic'] }).join('\n      ')}
       |> sum()`),
     rows(`from(bucket: ${main}) |> ${range}

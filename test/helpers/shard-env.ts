@@ -65,7 +65,6 @@ export function combinedCountsFlux(main: string, startMs: number, stopMs: number
     `from(bucket: ${JSON.stringify(main)})`,
     `  |> range(start: ${new Date(startMs).toISOString()}, stop: ${new Date(stopMs).toISOString()})`,
     `  |> filter(fn: (r) => r._measurement == "social" and r._field == ${JSON.stringify(field)})`,
-    `  |> toFloat()`,
     ...combineSocialStages({ every: '1m', by: ['topic'] }).map((s) => `  ${s}`),
     `  |> keep(columns: ["_time", "topic", "_value"])`,
   ].join('\n');
