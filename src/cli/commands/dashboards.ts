@@ -64,6 +64,9 @@ export function registerDashboards(program: Command): void {
           `${r.dashboards.length} dashboards, ${panels} panels in ${r.ms} ms; ${r.empty.length} without data${r.empty.length ? `:\n  ${r.empty.join('\n  ')}` : ''}\n`,
         );
         process.stdout.write(`${r.page}\n`);
+        // The page is written either way; a query that failed (not one that found nothing) is an error.
+        const failed = r.dashboards.flatMap((d) => d.panels.flatMap((p) => p.targets)).filter((t) => t.error);
+        if (failed.length) process.exitCode = 1;
       },
     );
 }
