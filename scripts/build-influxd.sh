@@ -39,6 +39,15 @@ for tool in go cargo gcc; do
   command -v "$tool" >/dev/null 2>&1 || { log "missing build tool: $tool"; exit 2; }
 done
 
+# One build at a time per cache (two test runs starting together would race on the same files);
+# whoever waited finds the other's finished binary.
+mkdir -p "$CACHE_DIR"
+exec 9>"$CACHE_DIR/.build-influxd.lock"
+flock 9
+if [[ -x "$OUT" ]] && "$OUT" version 2>/dev/null | grep -q "InfluxDB ${INFLUXDB_VERSION}"; then
+  echo "$OUT"; exit 0
+fi
+
 start=$(date +%s)
 export GOFLAGS=-mod=mod
 export GOTOOLCHAIN=local

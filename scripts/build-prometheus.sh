@@ -34,6 +34,15 @@ if [[ -n "${PROMETHEUS_NO_BUILD:-}" ]]; then
 fi
 command -v go >/dev/null 2>&1 || { log "missing build tool: go"; exit 2; }
 
+# One build at a time per cache (two test runs starting together would race on the same files);
+# whoever waited finds the other's finished binary.
+mkdir -p "$CACHE_DIR"
+exec 9>"$CACHE_DIR/.build-prometheus.lock"
+flock 9
+if [[ -x "$OUT" ]] && "$OUT" --version 2>/dev/null | grep -q "version ${PROMETHEUS_VERSION} "; then
+  echo "$OUT"; exit 0
+fi
+
 start=$(date +%s)
 export GOFLAGS=-mod=mod
 export GOTOOLCHAIN=local
