@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { sharedDataPath } from '../../test/helpers/shared-data.ts';
+import { haveSharedData, sharedDataPath } from '../../test/helpers/shared-data.ts';
 import { loadNabCorpus, readPublishedScores } from './corpus.ts';
 import { normalisedScore, probationRows, scaledSigmoid, scoreFile } from './scorer.ts';
 
@@ -32,8 +32,11 @@ describe('NAB scorer rules', () => {
 });
 
 const DEV = sharedDataPath('anomaly-dev');
-const haveDev = existsSync(`${DEV}/published-flags.json`);
-if (!haveDev) console.log(`skipping the published-score check: ${DEV} is absent (see shared/data/README)`);
+const haveDev = haveSharedData(
+  `${DEV}/published-flags.json`,
+  `${DEV}/published-scores.csv`,
+  `${DEV}/windows.json`,
+);
 
 describe.skipIf(!haveDev)('NAB scorer against the published scores of anomaly-dev', () => {
   it('reproduces every per-file score of the four published flag sets to 1e-9 and their anchors', () => {
