@@ -3,7 +3,7 @@
 // influxd: bulk write rate of 1-minute `social` rollups and prices, series cardinality, disk per day,
 // one scheduled analytics cycle (one core, in-process S-H-ESD; then split over 2 partitions), and the
 // 30-day dashboard queries (combined social volume of one topic, of all topics, one coin's price).
-// Run: npm run bench:scale-config -- [--scales 1,10,100]
+// Run: npm run bench:scale-config -- [--scales 1,10,100] [--days 30]
 // Data is the seeded planted generator of the tests. 1x and 10x hold 30 days; 100x holds 2 days
 // (the least the anomaly job needs), so its 30-day query reads what is there: see the output.
 import { execFileSync } from 'node:child_process';
@@ -25,7 +25,9 @@ import { startLocalInfluxd } from '../src/influx/local-server.ts';
 import { setupInflux } from '../src/influx/setup.ts';
 import { type PlantedCoin, plantedConfigYaml, plantedSeries } from '../test/helpers/planted-series.ts';
 
-const { values: args } = parseArgs({ options: { scales: { type: 'string', default: '1,10,100' } } });
+const { values: args } = parseArgs({
+  options: { scales: { type: 'string', default: '1,10,100' }, days: { type: 'string', default: '30' } },
+});
 const SCALES = args.scales!.split(',').map(Number);
 const DAY = 1440;
 const CHUNK_COINS = 10;
@@ -88,7 +90,7 @@ try {
   const q = new InfluxDB({ url: server.url, token, timeout: 600_000 }).getQueryApi(org);
   for (const scale of SCALES) {
     const { coins, control } = coinsOf(scale);
-    const days = scale >= 100 ? 2 : 30;
+    const days = scale >= 100 ? 2 : Number(args.days);
     const buckets = days * DAY + 60;
     const end = Date.UTC(2025, 0, 1);
     const start = end - buckets * 60_000;
