@@ -145,4 +145,27 @@ describe('trends --file (replay formats)', () => {
     writeFileSync(b, csv());
     expect(await trends(b)).toEqual(await trends(a));
   });
+
+  it('stops quietly with status 0 when the reader goes away (| head -1)', async () => {
+    const words = ['etf', 'sec', 'halving', 'miners', 'hodl', 'moon', 'rekt', 'pump', 'dump', 'wallet'];
+    const lines = Array.from({ length: 30_000 }, (_, i) =>
+      JSON.stringify({
+        id: String(i),
+        text: `bitcoin ${words[i % 10]} ${words[(i * 7) % 10]} ${words[(i * 3) % 10]}`,
+        created_at: new Date(Date.UTC(2026, 2, 1) + i * 10_000).toISOString(),
+        lang: 'en',
+      }),
+    );
+    const file = join(tmp, 'big.ndjson');
+    writeFileSync(file, lines.join('\n'));
+    const cfg = join(tmp, 'config.yaml');
+    writeFileSync(cfg, CONFIG);
+    const r = await run(
+      'bash',
+      ['-c', `set -o pipefail; node ${bin} --config ${cfg} trends --file ${file} --interval 5m | head -1`],
+      { cwd: repoRoot, timeout: 60_000 },
+    );
+    expect(JSON.parse(r.stdout.trim()).rank).toBe(1);
+    expect(r.stderr).not.toMatch(/EPIPE|Error/);
+  });
 });

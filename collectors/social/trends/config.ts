@@ -18,7 +18,7 @@ export const DEFAULT_EMERGING_COOLDOWN = '24h';
 export const DEFAULT_EMERGING_MAX_PER_INTERVAL = 5;
 export const DEFAULT_THEME_COUNT = 5;
 export const DEFAULT_THEME_PERIOD = '1h';
-export const DEFAULT_THEME_SAMPLE_POSTS = 2000;
+export const DEFAULT_THEME_SAMPLE_POSTS = 1000;
 
 const duration = z.string().refine((v) => (parseDurationSeconds(v) ?? 0) > 0, {
   message: 'expected a duration like "5m", "1h" or "7d"',

@@ -21,6 +21,7 @@
 import { CountMinSketch, hashTerm } from './count-min.ts';
 import { FrequentCounter } from './frequent.ts';
 import { expectedCount, logLikelihoodRatio } from './score.ts';
+import { createPostTerms, postTermsOf, termText, type PostTerms } from './terms.ts';
 import { runThemes, type ThemeOptions, type ThemeResult } from './themes.ts';
 
 /** Baseline slots in the ring (besides the current one): a day each for the default 7-day baseline. */
@@ -169,7 +170,7 @@ export class TrendEngine {
   private lastAddNowMs = -Infinity;
   private firstMs: number | undefined;
   private readonly coinBuf: string[] = [];
-  private readonly hashBuf: number[] = [];
+  private readonly termsBuf = createPostTerms();
 
   constructor(readonly o: TrendEngineOptions) {
     const iv = [...o.intervalsMs].sort((a, b) => a - b);
@@ -190,19 +191,22 @@ export class TrendEngine {
     this.emittedUntil = iv.map(() => -Infinity);
   }
 
-  /** Counts one post's distinct terms for its topics. `terms` must already be distinct. */
+  /** Counts one post's distinct terms, given as text, for its topics. */
   add(
     topics: readonly string[],
     terms: readonly string[],
     createdAtMs: number,
     nowMs: number,
   ): TrendAddResult {
+    return this.addTerms(topics, postTermsOf(terms, this.termsBuf), createdAtMs, nowMs);
+  }
+
+  /** Counts one post's distinct terms (TermExtractor.extractInto) for its topics. */
+  addTerms(topics: readonly string[], terms: PostTerms, createdAtMs: number, nowMs: number): TrendAddResult {
     const b = floorTo(createdAtMs, this.base);
     if (b + this.base <= this.emittedUntil[0]!) return 'late';
     const g = floorTo(createdAtMs, this.largest);
     this.firstMs = this.firstMs === undefined ? b : Math.min(this.firstMs, b);
-    let hashed = false;
-    const hashes = this.hashBuf;
     const coins = this.coinBuf;
     coins.length = 0;
     for (const topic of topics) {
@@ -214,16 +218,20 @@ export class TrendEngine {
       slot.posts++;
       let sketch = st.open.get(g);
       if (!sketch) st.open.set(g, (sketch = new CountMinSketch(this.o.sketchWidth, this.o.sketchDepth)));
-      if (!hashed) {
-        hashed = true;
-        for (let i = 0; i < terms.length; i++) hashes[i] = hashTerm(terms[i]!);
+      // The hour's sketch is also the doorkeeper: a term enters the slot's counter on its second
+      // sighting in the hour; a first sighting (estimate 1, exact: a sketch never under-counts) costs
+      // no map lookup and no text.
+      for (let i = 0; i < terms.n; i++) {
+        const est = sketch.addHashEstimate(terms.hashes[i]!);
+        if (est >= 2) slot.counter.addSeen(termText(terms, i), est);
+        else slot.counter.countOnly();
       }
-      // The hour's sketch is also the doorkeeper: a term enters the slot's counter on its second sighting.
-      for (let i = 0; i < terms.length; i++)
-        slot.counter.addSeen(terms[i]!, sketch.addHashEstimate(hashes[i]!));
       const th = this.o.themes;
-      if (th && terms.length > 0) {
-        st.sample[st.sampleNext] = terms.slice();
+      if (th && terms.n > 0) {
+        // Themes are fitted on single terms (words, tags, domains); bigrams would double every pair.
+        const doc: string[] = [];
+        for (let i = 0; i < terms.n; i++) if (terms.second[i] === undefined) doc.push(terms.first[i]!);
+        st.sample[st.sampleNext] = doc;
         st.sampleNext = (st.sampleNext + 1) % th.samplePosts;
       }
     }

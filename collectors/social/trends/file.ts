@@ -18,7 +18,7 @@ import type { TrendsConfig } from './config.ts';
 import { TrendEngine, type TrendOutput, type TrendRow } from './engine.ts';
 import { engineOptions } from './options.ts';
 import { stopWordSet } from './stopwords.ts';
-import { TermExtractor } from './terms.ts';
+import { TermExtractor, createPostTerms } from './terms.ts';
 
 /** Longest record read, as the replay source's default. */
 export const FILE_MAX_RECORD_BYTES = 1024 * 1024;
@@ -90,7 +90,7 @@ export async function trendsOfFile(
     themes: undefined,
   } as typeof base);
   const extractor = new TermExtractor(stopWordSet(o.trends.stopWords));
-  const terms: string[] = [];
+  const terms = createPostTerms();
   const csv = o.format === 'csv' || ((o.format ?? 'auto') === 'auto' && /\.csv$/i.test(o.file));
   const assumeLang = o.assumeLang ?? 'en';
   const summary: FileTrendSummary = { records: 0, posts: 0, dropped: 0, late: 0 };
@@ -131,8 +131,8 @@ export async function trendsOfFile(
     const topics = router.route(p.post.text).filter((t) => t !== UNKNOWN_TOPIC);
     if (topics.length === 0) return;
     summary.posts++;
-    extractor.extract(p.post.text, terms);
-    if (engine.add(topics, terms, p.post.createdAtMs, p.post.createdAtMs) === 'late') summary.late++;
+    extractor.extractInto(p.post.text, terms);
+    if (engine.addTerms(topics, terms, p.post.createdAtMs, p.post.createdAtMs) === 'late') summary.late++;
     if (p.post.createdAtMs > maxMs) {
       maxMs = p.post.createdAtMs;
       // Ranking is checked once per shortest interval the file moves on, not per post.

@@ -23,7 +23,8 @@
 export const SLACK = 3;
 
 export class FrequentCounter {
-  private readonly counts = new Map<string, number>();
+  /** A cell per term, so a hit is one map lookup (get, then increment in place). */
+  private readonly counts = new Map<string, { c: number }>();
   /** Sum of the decrements so far: the largest possible under-count of any term. */
   private errorBound = 0;
   private total = 0;
@@ -35,9 +36,12 @@ export class FrequentCounter {
 
   add(term: string, n = 1): void {
     this.total += n;
-    const c = this.counts.get(term);
-    this.counts.set(term, c === undefined ? n : c + n);
-    if (this.counts.size > SLACK * this.capacity) this.prune();
+    const cell = this.counts.get(term);
+    if (cell !== undefined) cell.c += n;
+    else {
+      this.counts.set(term, { c: n });
+      if (this.counts.size > SLACK * this.capacity) this.prune();
+    }
   }
 
   /**
@@ -47,13 +51,18 @@ export class FrequentCounter {
    */
   addSeen(term: string, seenBefore: number): void {
     this.total++;
-    const c = this.counts.get(term);
-    if (c !== undefined) this.counts.set(term, c + 1);
+    const cell = this.counts.get(term);
+    if (cell !== undefined) cell.c++;
     else if (seenBefore >= 2) {
       // The first occurrence was only in the sketch: it is counted now (once per largest interval).
-      this.counts.set(term, seenBefore === 2 ? 2 : 1);
+      this.counts.set(term, { c: seenBefore === 2 ? 2 : 1 });
       if (this.counts.size > SLACK * this.capacity) this.prune();
     }
+  }
+
+  /** Counts an occurrence the doorkeeper kept out (a first sighting): only the total grows. */
+  countOnly(): void {
+    this.total++;
   }
 
   /** Occurrences added, held or not. */
@@ -67,11 +76,15 @@ export class FrequentCounter {
   }
 
   get(term: string): number {
-    return this.counts.get(term) ?? 0;
+    return this.counts.get(term)?.c ?? 0;
+  }
+
+  private *pairs(): IterableIterator<[string, number]> {
+    for (const [t, cell] of this.counts) yield [t, cell.c];
   }
 
   entries(): IterableIterator<[string, number]> {
-    return this.counts.entries();
+    return this.pairs();
   }
 
   held(): number {
@@ -82,12 +95,16 @@ export class FrequentCounter {
   merge(other: FrequentCounter): void {
     this.total += other.total;
     this.errorBound += other.errorBound;
-    for (const [t, c] of other.counts) this.counts.set(t, (this.counts.get(t) ?? 0) + c);
+    for (const [t, o] of other.counts) {
+      const cell = this.counts.get(t);
+      if (cell !== undefined) cell.c += o.c;
+      else this.counts.set(t, { c: o.c });
+    }
     if (this.counts.size > SLACK * this.capacity) this.prune();
   }
 
   snapshot(): { total: number; errorBound: number; counts: Array<[string, number]> } {
-    return { total: this.total, errorBound: this.errorBound, counts: [...this.counts] };
+    return { total: this.total, errorBound: this.errorBound, counts: [...this.pairs()] };
   }
 
   static restore(
@@ -97,19 +114,21 @@ export class FrequentCounter {
     const f = new FrequentCounter(capacity);
     f.total = s.total;
     f.errorBound = s.errorBound;
-    for (const [t, c] of s.counts) f.counts.set(t, c);
+    for (const [t, c] of s.counts) f.counts.set(t, { c });
     if (f.counts.size > SLACK * capacity) f.prune();
     return f;
   }
 
   private prune(): void {
-    const values = Float64Array.from(this.counts.values());
+    const values = new Float64Array(this.counts.size);
+    let k = 0;
+    for (const cell of this.counts.values()) values[k++] = cell.c;
     const d = this.capacity < values.length ? kthLargest(values, this.capacity) : 0;
     if (d <= 0) return;
     this.errorBound += d;
-    for (const [t, c] of this.counts) {
-      if (c <= d) this.counts.delete(t);
-      else this.counts.set(t, c - d);
+    for (const [t, cell] of this.counts) {
+      if (cell.c <= d) this.counts.delete(t);
+      else cell.c -= d;
     }
   }
 }

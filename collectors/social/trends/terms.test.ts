@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { stopWordSet } from './stopwords.ts';
-import { TermExtractor } from './terms.ts';
+import { TermExtractor, createPostTerms, termText } from './terms.ts';
+import { hashTerm } from './count-min.ts';
 
 const terms = (text: string, extra: string[] = []) => new TermExtractor(stopWordSet(extra)).extract(text, []);
 
@@ -27,5 +28,18 @@ describe('TermExtractor', () => {
 
   it('takes extra stop words from the configuration', () => {
     expect(terms('wagmi frens wagmi', ['wagmi'])).toEqual(['frens']);
+  });
+});
+
+describe('TermExtractor.extractInto', () => {
+  it('gives each term the hash of its text, bigrams hashed without being built', () => {
+    const t = new TermExtractor(stopWordSet()).extractInto(
+      'Spot ETF approval #ETF $BTC spot etf',
+      createPostTerms(),
+    );
+    expect(t.n).toBe(7); // spot, etf, spot etf, approval, etf approval, #etf, $btc
+    for (let i = 0; i < t.n; i++) expect(t.hashes[i]).toBe(hashTerm(termText(t, i)));
+    expect([t.first[4], t.second[4]]).toEqual(['etf', 'approval']); // kept as its two words
+    expect(t.text[4]).toBe('etf approval'); // built by termText above
   });
 });

@@ -23,7 +23,7 @@ export interface ThemeOptions {
 export const DEFAULT_THEME_OPTIONS: Omit<ThemeOptions, 'count'> = {
   topTerms: 5,
   vocabulary: 400,
-  iterations: 80,
+  iterations: 40,
   seed: 1,
   minPosts: 40,
 };

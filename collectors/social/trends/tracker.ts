@@ -12,7 +12,7 @@ import { TrendEngine, type TrendOutput, type TrendSnapshot } from './engine.ts';
 import { emergingLine, shareLine, themeLine, trendLine } from './lines.ts';
 import { engineOptions } from './options.ts';
 import { stopWordSet } from './stopwords.ts';
-import { TermExtractor } from './terms.ts';
+import { TermExtractor, createPostTerms } from './terms.ts';
 
 /** The trend state is large (sketches): it is saved at most this often, and at shutdown. */
 export const TRENDS_STATE_SAVE_MS = 60_000;
@@ -30,7 +30,7 @@ export interface TrendTrackerOptions {
 export class TrendTracker {
   readonly engine: TrendEngine;
   private readonly extractor: TermExtractor;
-  private readonly terms: string[] = [];
+  private readonly terms = createPostTerms();
   private readonly topicsBuf: string[] = [];
   private readonly now: () => number;
   private lastSave = -Infinity;
@@ -57,8 +57,8 @@ export class TrendTracker {
     t.length = 0;
     for (const x of topics) if (x !== UNKNOWN_TOPIC) t.push(x);
     if (t.length === 0) return;
-    this.extractor.extract(text, this.terms);
-    if (this.engine.add(t, this.terms, createdAtMs, this.now()) === 'late') this.m.late.inc();
+    this.extractor.extractInto(text, this.terms);
+    if (this.engine.addTerms(t, this.terms, createdAtMs, this.now()) === 'late') this.m.late.inc();
   }
 
   /** Ranks what is due and writes it; returns the results (the CLI prints them). */
