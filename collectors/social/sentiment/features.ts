@@ -15,9 +15,9 @@
  * the UTF-16 code units, a 32-bit finaliser, the low bits pick the row and bit 31 the sign (signed
  * hashing makes collisions cancel on average instead of piling up).
  */
-import { NEGATORS } from './lexicon.ts';
-import { DEFAULT_GENERAL_WEIGHT, NEGATION_WINDOW_WORDS } from './options.ts';
-import { lexiconScoreOfTokens } from './scorer.ts';
+import { NEGATION_WINDOW_WORDS } from './options.ts';
+import { learnedFeatureLexicon, lexiconScoreOfResolved, resolveTokens } from './scorer.ts';
+import type { TokenEntry } from './scorer.ts';
 import {
   T_BANG,
   T_CASHTAG,
@@ -116,11 +116,6 @@ const NS_NEGATED = 0x050c5d1f;
 const NS_BIGRAM = 0x2f3c1e77;
 const NS_CHAR = 0x6a09e667;
 
-function fnv(h: number, s: string): number {
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h;
-}
-
 /** murmur3's finaliser: FNV's low bits alone are poorly mixed. */
 function fmix(h: number): number {
   h ^= h >>> 16;
@@ -200,17 +195,20 @@ export function createFeatureExtractor(cfg: FeatureConfig): FeatureExtractor {
     charHashes[nc++] = fmix(h);
   };
 
+  // The padded word '<' + word + '>' as code units, written once per word: each unit is read by
+  // up to charNgramMax n-grams, and a typed-array read is cheaper than charCodeAt plus the
+  // boundary tests. FNV cannot roll (its steps do not invert), so each n-gram is hashed whole.
+  let padded = new Int32Array(64);
   const charNgrams = (word: string): void => {
-    // The padded word is '<' + word + '>'; position k maps to a code unit without building it
-    // (inlined: a helper closure per word costs more than the hashing).
     const len = word.length + 2;
+    if (len > padded.length) padded = new Int32Array(len * 2);
+    padded[0] = 60;
+    for (let k = 0; k < word.length; k++) padded[k + 1] = word.charCodeAt(k);
+    padded[len - 1] = 62;
     for (let size = charNgramMin; size <= charNgramMax && size <= len; size++) {
       for (let start = 0; start + size <= len; start++) {
         let h = NS_CHAR ^ size;
-        for (let k = start; k < start + size; k++) {
-          const c = k === 0 ? 60 : k === len - 1 ? 62 : word.charCodeAt(k - 1);
-          h = Math.imul(h ^ c, 16777619);
-        }
+        for (let k = start; k < start + size; k++) h = Math.imul(h ^ (padded[k] as number), 16777619);
         addChar(h);
       }
     }
@@ -225,12 +223,20 @@ export function createFeatureExtractor(cfg: FeatureConfig): FeatureExtractor {
     }
   };
 
+  const lexicons = learnedFeatureLexicon();
+  const entries: Array<TokenEntry | undefined> = [];
+
   const fromTokens = (buf: TokenBuffer, n: number, out: FeatureVector): number => {
     out.n = 0;
     nw = 0;
     nc = 0;
     const { kinds, values } = buf;
-    let prev: string | undefined;
+    // One lexicon lookup per token serves the negator test here and both lexicon scores below.
+    resolveTokens(buf, n, lexicons, entries);
+    // fnv(NS_BIGRAM, previous token), computed alongside that token's own hash so no token is
+    // hashed twice; hasPrev says whether there is a previous token in this clause.
+    let hasPrev = false;
+    let prevBigram = 0;
     let word = 0;
     let negatorAt = -Infinity;
     let question = 0;
@@ -245,7 +251,7 @@ export function createFeatureExtractor(cfg: FeatureConfig): FeatureExtractor {
       const kind = kinds[i] as number;
       const value = values[i] as string;
       if (kind === T_STOP || kind === T_CLAUSE) {
-        prev = undefined;
+        hasPrev = false;
         negatorAt = -Infinity;
         continue;
       }
@@ -261,11 +267,23 @@ export function createFeatureExtractor(cfg: FeatureConfig): FeatureExtractor {
 
       const isWord = kind === T_WORD || kind === T_HASHTAG;
       const negated = isWord && word - negatorAt <= NEGATION_WINDOW_WORDS;
-      addWord(fnv(negated ? NS_NEGATED : NS_WORD, tok));
-      if (prev !== undefined) addWord(fnv(fnv(NS_BIGRAM, prev) ^ 32, tok));
+      // Three FNV chains over the token in one pass: its unigram, its bigram with the previous
+      // token, and the bigram prefix the next token continues from.
+      let hUni = negated ? NS_NEGATED : NS_WORD;
+      let hBi = prevBigram ^ 32;
+      let hNext = NS_BIGRAM;
+      for (let k = 0; k < tok.length; k++) {
+        const c = tok.charCodeAt(k);
+        hUni = Math.imul(hUni ^ c, 16777619);
+        hBi = Math.imul(hBi ^ c, 16777619);
+        hNext = Math.imul(hNext ^ c, 16777619);
+      }
+      addWord(hUni);
+      if (hasPrev) addWord(hBi);
       if (isWord && charNgramMax > 0 && value.length >= 2) charNgrams(value);
       if (isWord) {
-        if (NEGATORS.has(value) && !(i + 1 < n && values[i + 1] === 'only')) {
+        const entry = entries[i];
+        if (entry !== undefined && entry.negator && !(i + 1 < n && values[i + 1] === 'only')) {
           negatorAt = word;
           negator = 1;
         }
@@ -273,15 +291,18 @@ export function createFeatureExtractor(cfg: FeatureConfig): FeatureExtractor {
       }
       // Sentence ends break bigrams (and clauses); "!" and "?" are tokens of their own.
       if (kind === T_BANG || kind === T_QUESTION) {
-        prev = undefined;
+        hasPrev = false;
         negatorAt = -Infinity;
-      } else prev = tok;
+      } else {
+        hasPrev = true;
+        prevBigram = hNext;
+      }
     }
     emit(out, wordHashes, nw);
     emit(out, charHashes, nc);
 
-    const lex = lexiconScoreOfTokens(buf, n, DEFAULT_GENERAL_WEIGHT);
-    const lexCrypto = lexiconScoreOfTokens(buf, n, 0);
+    const lex = lexiconScoreOfResolved(buf, n, entries, 0);
+    const lexCrypto = lexiconScoreOfResolved(buf, n, entries, 1);
     // Dense features in DENSE_FEATURES order; zeros are left out of the sparse vector.
     pushDense(out, denseBase, 0, 1);
     pushDense(out, denseBase, 1, lex);

@@ -118,18 +118,101 @@ function sharedLexicon(generalWeight: number): CompiledLexicon {
   return lexicon;
 }
 
+/**
+ * Everything the valence loop asks about one token value, for one or more compiled lexicons
+ * ("slots"): found with a single hash lookup per token instead of one per question (phrase, single
+ * term, negator, booster, ...) per lexicon. The learned model scores each post against two lexicons,
+ * so this replaces about six string-keyed lookups per token with one.
+ */
+export interface TokenEntry {
+  /** Per slot: the single-term valence, undefined when the lexicon has none. */
+  single: Array<number | undefined>;
+  /** Per slot: phrases starting with this token, longest first. */
+  phrases: Array<Phrase[] | undefined>;
+  negator: boolean;
+  booster: boolean;
+  dampener: boolean;
+  acronym: boolean;
+}
+
+/** Token value -> entry; slot k of an entry is the k-th lexicon given to joinLexicons. */
+export type JointLexicon = Map<string, TokenEntry>;
+
+function joinLexicons(lexicons: readonly CompiledLexicon[]): JointLexicon {
+  const joint: JointLexicon = new Map();
+  const entry = (key: string): TokenEntry => {
+    let e = joint.get(key);
+    if (e === undefined) {
+      e = {
+        single: lexicons.map(() => undefined),
+        phrases: lexicons.map(() => undefined),
+        negator: NEGATORS.has(key),
+        booster: BOOSTERS.has(key),
+        dampener: DAMPENERS.has(key),
+        acronym: ACRONYMS.has(key),
+      };
+      joint.set(key, e);
+    }
+    return e;
+  };
+  lexicons.forEach((lexicon, slot) => {
+    for (const [key, valence] of lexicon.single) entry(key).single[slot] = valence;
+    for (const [key, list] of lexicon.phrases) entry(key).phrases[slot] = list;
+  });
+  for (const set of [NEGATORS, BOOSTERS, DAMPENERS, ACRONYMS]) for (const key of set) entry(key);
+  return joint;
+}
+
+/** Joint lookups of the shared lexicons (one slot each), by general weight. */
+const sharedJoints = new Map<number, JointLexicon>();
+
+function sharedJoint(generalWeight: number): JointLexicon {
+  let joint = sharedJoints.get(generalWeight);
+  if (joint === undefined)
+    sharedJoints.set(generalWeight, (joint = joinLexicons([sharedLexicon(generalWeight)])));
+  return joint;
+}
+
+let learnedJoint: JointLexicon | undefined;
+
+/**
+ * The learned model's lexicon features: slot 0 is the default general weight, slot 1 the crypto
+ * layer alone (general weight 0).
+ */
+export function learnedFeatureLexicon(): JointLexicon {
+  learnedJoint ??= joinLexicons([sharedLexicon(DEFAULT_GENERAL_WEIGHT), sharedLexicon(0)]);
+  return learnedJoint;
+}
+
+/** Looks up the first `n` tokens of `buf` once, into `out` (undefined: not in any lexicon or list). */
+export function resolveTokens(
+  buf: TokenBuffer,
+  n: number,
+  joint: JointLexicon,
+  out: Array<TokenEntry | undefined>,
+): void {
+  const { values } = buf;
+  for (let i = 0; i < n; i++) out[i] = joint.get(values[i] as string);
+}
+
+/**
+ * The lexicon score (before thresholds) of a text already tokenized into `buf` and resolved against
+ * `joint` by {@link resolveTokens}, with the lexicon of `slot`: the learned model's lexicon features,
+ * computed from the one tokenizing pass it shares.
+ */
+export function lexiconScoreOfResolved(
+  buf: TokenBuffer,
+  n: number,
+  entries: ReadonlyArray<TokenEntry | undefined>,
+  slot: number,
+): number {
+  return normalise(rawValence(buf, n, entries, slot));
+}
+
 /** Raw valence sum s mapped to [-1, 1] and rounded to 4 decimals. */
 function normalise(raw: number): number {
   const normalized = raw / Math.sqrt(raw * raw + NORMALIZATION_ALPHA);
   return Math.round(Math.max(-1, Math.min(1, normalized)) * 10_000) / 10_000 || 0;
-}
-
-/**
- * The lexicon score (before thresholds) of a text already tokenized into `buf`, with no extra
- * terms: the learned model's lexicon features, computed from the one tokenizing pass it shares.
- */
-export function lexiconScoreOfTokens(buf: TokenBuffer, n: number, generalWeight: number): number {
-  return normalise(rawValence(buf, n, sharedLexicon(generalWeight)));
 }
 
 export function validateLexiconOptions(opts: SentimentScorerOptions): void {
@@ -164,11 +247,12 @@ export function createLexiconScorer(opts: SentimentScorerOptions = {}): Sentimen
   const negThreshold = opts.negThreshold ?? DEFAULT_NEG_THRESHOLD;
   const maxChars = opts.maxChars ?? DEFAULT_MAX_CHARS;
   const generalWeight = opts.generalWeight ?? DEFAULT_GENERAL_WEIGHT;
-  const lexicon =
+  const joint =
     opts.extraLexicon === undefined
-      ? sharedLexicon(generalWeight)
-      : compile(generalWeight, opts.extraLexicon);
+      ? sharedJoint(generalWeight)
+      : joinLexicons([compile(generalWeight, opts.extraLexicon)]);
   const buf = createTokenBuffer();
+  const entries: Array<TokenEntry | undefined> = [];
 
   const toLabel = (score: number): SentimentLabel =>
     score >= posThreshold ? 'pos' : score <= negThreshold ? 'neg' : 'neu';
@@ -177,18 +261,24 @@ export function createLexiconScorer(opts: SentimentScorerOptions = {}): Sentimen
     score(text: string): SentimentResult {
       let input = typeof text === 'string' ? text : '';
       if (input.length > maxChars) input = input.slice(0, maxChars);
-      const score = normalise(rawValence(buf, tokenize(input, buf), lexicon));
+      const n = tokenize(input, buf);
+      resolveTokens(buf, n, joint, entries);
+      const score = normalise(rawValence(buf, n, entries, 0));
       return { score, label: toLabel(score) };
     },
   };
 }
 
 /** Sum of term valences (the first `n` tokens of `buf`) with all modifiers applied, before normalisation. */
-function rawValence(buf: TokenBuffer, n: number, lexicon: CompiledLexicon): number {
+function rawValence(
+  buf: TokenBuffer,
+  n: number,
+  entries: ReadonlyArray<TokenEntry | undefined>,
+  slot: number,
+): number {
   if (n === 0) return 0;
   const { kinds, values, caps } = buf;
   const capsIsEmphasis = buf.capsWords <= buf.words * MOSTLY_CAPS_SHARE;
-  const { single, phrases } = lexicon;
 
   let total = 0; // finished sentences
   let sentence = 0; // current sentence
@@ -196,8 +286,9 @@ function rawValence(buf: TokenBuffer, n: number, lexicon: CompiledLexicon): numb
   let afterBut = false;
   let word = 0; // word position, for the negation window
   let negatorAt = -Infinity; // word position of the last negator in this clause
-  let prev1 = ''; // the two previous words in this clause
-  let prev2 = '';
+  // The two previous words in this clause, by their entries (undefined: none, or in no list).
+  let prev1: TokenEntry | undefined;
+  let prev2: TokenEntry | undefined;
 
   // Sentence and clause ends are inlined (no closures): this loop runs twice per post for the
   // learned model's features, so per-call allocations show in the 50k posts/s budget.
@@ -212,8 +303,8 @@ function rawValence(buf: TokenBuffer, n: number, lexicon: CompiledLexicon): numb
         sentence = 0;
       }
       negatorAt = -Infinity;
-      prev1 = '';
-      prev2 = '';
+      prev1 = undefined;
+      prev2 = undefined;
       i++;
       continue;
     }
@@ -235,8 +326,8 @@ function rawValence(buf: TokenBuffer, n: number, lexicon: CompiledLexicon): numb
         afterBut = true;
       }
       negatorAt = -Infinity;
-      prev1 = '';
-      prev2 = '';
+      prev1 = undefined;
+      prev2 = undefined;
       word++;
       i++;
       continue;
@@ -245,7 +336,8 @@ function rawValence(buf: TokenBuffer, n: number, lexicon: CompiledLexicon): numb
     let valence = 0;
     let span = 1;
     let found = false;
-    const candidates = phrases.get(value);
+    const entry = entries[i];
+    const candidates = entry === undefined ? undefined : entry.phrases[slot];
     if (candidates !== undefined) {
       for (const phrase of candidates) {
         const parts = phrase.parts;
@@ -260,8 +352,8 @@ function rawValence(buf: TokenBuffer, n: number, lexicon: CompiledLexicon): numb
         }
       }
     }
-    if (!found) {
-      const v = single.get(value);
+    if (!found && entry !== undefined) {
+      const v = entry.single[slot];
       if (v !== undefined) {
         valence = v;
         found = true;
@@ -279,23 +371,24 @@ function rawValence(buf: TokenBuffer, n: number, lexicon: CompiledLexicon): numb
 
     if (valence !== 0) {
       let x = valence;
-      if (BOOSTERS.has(prev1)) x *= BOOSTER_SCALAR;
-      else if (DAMPENERS.has(prev1)) x *= DAMPENER_SCALAR;
-      if (BOOSTERS.has(prev2)) x *= 1 + (BOOSTER_SCALAR - 1) / 2;
-      if (caps[i] === true && capsIsEmphasis && value.length >= 4 && !ACRONYMS.has(value)) x *= CAPS_SCALAR;
+      if (prev1 !== undefined && prev1.booster) x *= BOOSTER_SCALAR;
+      else if (prev1 !== undefined && prev1.dampener) x *= DAMPENER_SCALAR;
+      if (prev2 !== undefined && prev2.booster) x *= 1 + (BOOSTER_SCALAR - 1) / 2;
+      if (caps[i] === true && capsIsEmphasis && value.length >= 4 && !(entry !== undefined && entry.acronym))
+        x *= CAPS_SCALAR;
       // Emoji keep their sign: in "not bullish 🚀" the rocket is still a rocket.
       if (kind !== T_EMOJI && kind !== T_EMOTICON && word - negatorAt <= NEGATION_WINDOW_WORDS) {
         x *= NEGATION_SCALAR;
       }
       if (afterBut) x *= BUT_AFTER_SCALAR;
       sentence += x;
-    } else if (!found && NEGATORS.has(value)) {
+    } else if (!found && entry !== undefined && entry.negator) {
       // "not only" is no negation.
       if (!(i + 1 < n && values[i + 1] === 'only')) negatorAt = word;
     }
 
-    prev2 = span > 1 ? (values[i + span - 2] as string) : prev1;
-    prev1 = values[i + span - 1] as string;
+    prev2 = span > 1 ? entries[i + span - 2] : prev1;
+    prev1 = entries[i + span - 1];
     word += span;
     i += span;
   }

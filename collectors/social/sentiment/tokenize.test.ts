@@ -26,6 +26,12 @@ describe('tokenize', () => {
     ['nice :) bad :( <3', ['nice', ':)', 'bad', ':(', '<3']],
     ['Bitcoin (BTC): at 12:30', ['bitcoin', '(', 'btc', ')', ':', 'at', '12', ':', '30']],
     ['биткоин растёт', ['биткоин', 'растёт']],
+    // Where the plain-ASCII-word fast path hands over to the regex: URLs, non-ASCII letters and
+    // marks, apostrophes, " - ", emoticons right after a word.
+    ['Bull run - httpx www.site.com hype', ['bull', 'run', ' - ', 'httpx', 'www.site.com', 'hype']],
+    ['café naïve e\u0301x', ['café', 'naïve', 'e\u0301x']],
+    ["rock'n'roll wow_such", ["rock'n'roll", 'wow', 'such']],
+    ['BTC:D ok x²', ['btc', ':d', 'ok', 'x²']],
   ])('%j -> %j', (text, expected) => {
     expect(tokenValues(text)).toEqual(expected);
   });

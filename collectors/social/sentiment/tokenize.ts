@@ -45,8 +45,6 @@ export function createTokenBuffer(): TokenBuffer {
 const TOKEN_RE =
   /(https?:\/\/\S+|www\.\S+)|([$#@])([\p{L}\p{N}_]+)|([+-]?\d+(?:[.,]\d+)*%?(?![\p{L}\p{N}]))|([\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['’][\p{L}\p{M}]+)*)|(<3|(?<!\p{N})[:;=][-'^]?[()[\]dDpP/\\|*]+|(?<!\S)[()][-'^]?[:;=](?!\S))|(\p{Extended_Pictographic})|(!+)|(\?+)|([.\n\r…]+)|([,;:()[\]{}"“”—–]|\s-\s)/gu;
 
-const DIGIT_START = /^[+-]?\d/;
-
 function push(buf: TokenBuffer, kind: number, value: string, caps: boolean): void {
   const i = buf.length;
   buf.kinds[i] = kind;
@@ -55,9 +53,57 @@ function push(buf: TokenBuffer, kind: number, value: string, caps: boolean): voi
   buf.length = i + 1;
 }
 
-function isCaps(raw: string): boolean {
-  if (raw.length < 2) return false;
-  return raw === raw.toUpperCase() && raw !== raw.toLowerCase();
+/** `raw` in capitals, given `lower` = raw.toLowerCase(): most words are already lower case, and then
+ * the upper-case copy (an allocation per word) is never made. */
+function isCaps(raw: string, lower: string): boolean {
+  if (raw.length < 2 || raw === lower) return false;
+  return raw === raw.toUpperCase();
+}
+
+/** /^[+-]?\d/ for a word or sigil body, which cannot start with a sign: an ASCII digit. */
+function startsWithDigit(s: string): boolean {
+  const c = s.charCodeAt(0);
+  return c >= 48 && c <= 57;
+}
+
+/** [A-Za-z0-9]: the ASCII part of [\p{L}\p{N}]. */
+function isAsciiAlnum(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+}
+
+/**
+ * The end of a plain ASCII word starting with a letter at `p`, or -1 when the regex must decide
+ * (a URL, a non-ASCII letter or mark, an apostrophe). Where this answers, TOKEN_RE would match the
+ * same span with its word group: no earlier alternative can start with a letter other than a URL,
+ * and the word group stops at the first character outside [\p{L}\p{M}\p{N}] or an apostrophe.
+ */
+function asciiWordEnd(text: string, p: number): number {
+  const c = text.charCodeAt(p);
+  if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90))) return -1;
+  if ((c === 104 && text.startsWith('http', p)) || (c === 119 && text.startsWith('www.', p))) return -1;
+  let e = p + 1;
+  while (e < text.length && isAsciiAlnum(text.charCodeAt(e))) e++;
+  if (e < text.length) {
+    const d = text.charCodeAt(e);
+    if (d >= 128 || d === 39 /* ' */) return -1;
+  }
+  return e;
+}
+
+/** A word-group match that does not start with a digit: lowercased, "n't" split off. */
+function word(buf: TokenBuffer, raw: string): void {
+  let value = raw.toLowerCase();
+  const caps = isCaps(raw, value);
+  buf.words++;
+  if (caps) buf.capsWords++;
+  if (value.includes('’')) value = value.replace(/’/g, "'");
+  if (value.endsWith("n't")) {
+    const base = value.slice(0, -3);
+    if (base.length > 0) push(buf, T_WORD, base, caps);
+    push(buf, T_WORD, 'not', caps);
+  } else {
+    push(buf, T_WORD, value, caps);
+  }
 }
 
 /** Tokenizes `text` into `buf` (cleared first) and returns the number of tokens. */
@@ -65,27 +111,35 @@ export function tokenize(text: string, buf: TokenBuffer): number {
   buf.length = 0;
   buf.words = 0;
   buf.capsWords = 0;
-  TOKEN_RE.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = TOKEN_RE.exec(text)) !== null) {
+  // Most of a post is plain ASCII words separated by single spaces: those are cut here without the
+  // regex (whose match arrays and group strings cost more than the words themselves); anything else
+  // goes to TOKEN_RE from the same position, so the tokens are exactly the regex's.
+  const len = text.length;
+  let p = 0;
+  while (p < len) {
+    const c = text.charCodeAt(p);
+    // A space starts no token unless it is the " - " clause break.
+    if (c === 32 && text.charCodeAt(p + 1) !== 45) {
+      p++;
+      continue;
+    }
+    const end = asciiWordEnd(text, p);
+    if (end >= 0) {
+      word(buf, text.slice(p, end));
+      p = end;
+      continue;
+    }
+    TOKEN_RE.lastIndex = p;
+    const m = TOKEN_RE.exec(text);
+    if (m === null) break;
+    p = TOKEN_RE.lastIndex;
     if (m[5] !== undefined) {
       const raw = m[5];
-      if (DIGIT_START.test(raw)) {
+      if (startsWithDigit(raw)) {
         push(buf, T_NUMBER, raw.toLowerCase(), false);
         continue;
       }
-      const caps = isCaps(raw);
-      buf.words++;
-      if (caps) buf.capsWords++;
-      let value = raw.toLowerCase();
-      if (value.includes('’')) value = value.replace(/’/g, "'");
-      if (value.endsWith("n't")) {
-        const base = value.slice(0, -3);
-        if (base.length > 0) push(buf, T_WORD, base, caps);
-        push(buf, T_WORD, 'not', caps);
-      } else {
-        push(buf, T_WORD, value, caps);
-      }
+      word(buf, raw);
     } else if (m[4] !== undefined) {
       push(buf, T_NUMBER, m[4], false);
     } else if (m[2] !== undefined) {
@@ -93,7 +147,7 @@ export function tokenize(text: string, buf: TokenBuffer): number {
       const sigil = m[2];
       if (sigil === '#') push(buf, T_HASHTAG, body.toLowerCase(), false);
       else if (sigil === '@') push(buf, T_MENTION, body.toLowerCase(), false);
-      else if (DIGIT_START.test(body))
+      else if (startsWithDigit(body))
         push(buf, T_NUMBER, body, false); // "$80" is a price
       else push(buf, T_CASHTAG, body.toLowerCase(), false);
     } else if (m[7] !== undefined) {
