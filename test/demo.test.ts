@@ -27,9 +27,13 @@ describe('npm run demo (short)', () => {
     expect(posts).toHaveLength(3);
     for (const n of posts) expect(n).toBeGreaterThan(10_000);
     expect(stdout).toMatch(/BTC\/USD\s+[\d.]+\s+->\s+[\d.]+/);
-    expect(stdout).toMatch(/BTC ~ bitcoin\s+volume\s+24h\s+r=/);
-    // The planted 7-minute lead of post volume over price.
-    expect(stdout).toMatch(/BTC ~ bitcoin\s+volume\s+lag 7 min\s+r=0\.\d+\s+significant/);
+    expect(stdout).toMatch(/^CryptoCrawler report: the last \d+ d \d+ h \d+ min \(/m);
+    // One correlation table per coin: r with its interval per window, then the lag; the planted
+    // 7-minute lead of post volume over price, significant (no "n.s.").
+    expect(stdout).toMatch(/^ {2}BTC\n\s+topic\s+signal\s+1h\s+6h\s+24h\s+lag$/m);
+    expect(stdout).toMatch(
+      /^\s+bitcoin\s+volume\s+(-?\d\.\d\d \[-?\d\.\d\d, -?\d\.\d\d\]\s+){3}7 min \(r 0\.\d\d\)$/m,
+    );
     const planted = /Planted anomalies found: (\d+) of (\d+) \(recall ([\d.]+)\), precision ([\d.]+)/.exec(
       stdout,
     );
