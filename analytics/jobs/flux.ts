@@ -1,10 +1,10 @@
 // The two Flux queries the jobs read with. Both align on epoch-aligned buckets with aggregateWindow
 // and label each bucket by its start (timeSrc "_start"), so bucket t holds [t, t + bucket).
-//   social: count, pos, neg and score_sum per topic: sources and collector shards summed, replicas of a
-//           shard maxed (combineSocialStages, docs/scaling.md);
+//   social: count, pos, neg and score_sum per topic and writer (source, shard); read.ts sums shards
+//           and sources and takes the max over a shard's replicas (SocialCombiner, docs/scaling.md);
 //   price:  the last price per symbol in each bucket, in one quote (and one source if configured).
 // Filters are written as `==` chains rather than contains(), so InfluxDB pushes them down to storage.
-import { combineSocialStages } from '../../collectors/social/rollup-flux.ts';
+import { perWriterStages } from '../../collectors/social/rollup-flux.ts';
 import { fluxString } from '../../src/core/flux/string.ts';
 
 function anyOf(column: string, values: readonly string[]): string {
@@ -29,8 +29,8 @@ export function socialQuery(o: {
     `  |> ${rangeOf(o.startMs, o.stopMs)}`,
     `  |> filter(fn: (r) => r._measurement == "social" and (${anyOf('_field', SOCIAL_FIELDS)}))`,
     `  |> filter(fn: (r) => ${anyOf('topic', o.topics)})`,
-    ...combineSocialStages({ every: `${o.bucketSeconds}s`, by: ['topic'] }).map((s) => `  ${s}`),
-    `  |> keep(columns: ["_time", "topic", "_field", "_value"])`,
+    // One row per writer series and bucket; read.ts combines them (SocialCombiner).
+    ...perWriterStages({ every: `${o.bucketSeconds}s`, by: ['topic'] }).map((s) => `  ${s}`),
   ].join('\n');
 }
 

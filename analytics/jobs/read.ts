@@ -1,6 +1,7 @@
 // Reads `social` and `price` from InfluxDB into an AlignedSeries (I/O edge). The queries are in
 // flux.ts; here rows are placed on the grid by their bucket start time.
 import type { QueryApi } from '@influxdata/influxdb-client';
+import { SocialCombiner } from '../../collectors/social/rollup-flux.ts';
 import { priceQuery, socialQuery } from './flux.ts';
 import type { JobOptions } from './options.ts';
 import { type AlignedSeries, type TopicSeries, emptyTopicSeries, fillSocialGaps } from './series.ts';
@@ -75,6 +76,7 @@ export async function readAlignedSeries(
   const fieldKey = { count: 'count', pos: 'pos', neg: 'neg', score_sum: 'scoreSum' } as const;
 
   if (o.topics.length > 0) {
+    const combiner = new SocialCombiner();
     const flux = socialQuery({
       bucket: o.bucket,
       topics: o.topics,
@@ -85,8 +87,8 @@ export async function readAlignedSeries(
     await queryEach(
       queryApi,
       flux,
-      ['_time', 'topic', '_field', '_value'],
-      ([time, topic, field, value]) => {
+      ['_time', 'topic', '_field', '_value', 'source', 'shard'],
+      ([time, topic, field, value, source, shard]) => {
         const slot = slotOf(time);
         const series = topics.get(topic ?? '');
         const key = fieldKey[field as keyof typeof fieldKey];
@@ -95,7 +97,10 @@ export async function readAlignedSeries(
           stats.badRows++;
           return;
         }
-        series[key][slot] = v;
+        // Writers combined: shards and sources add up, replicas of a shard count once (docs/scaling.md).
+        const grow = combiner.add(`${topic}\u0000${key}`, slot, source ?? '', shard ?? '', v);
+        const cur = series[key][slot]!;
+        series[key][slot] = (Number.isNaN(cur) ? 0 : cur) + grow;
         stats.socialRows++;
       },
       signal,

@@ -28,3 +28,29 @@ export function combineSocialStages(o: { every: string; by: readonly string[] })
     window('sum'),
   ];
 }
+
+/**
+ * The same combination done in TypeScript on rows of one window per writer (what
+ * `perWriterStages` returns): Flux's aggregateWindow over every group costs about ten times the read
+ * itself (measured in docs/scaling.md), while this is a map lookup a row. `add` returns how much the
+ * combined value of (key, time) grows: the sum over shards and sources of the max over instances.
+ */
+export class SocialCombiner {
+  private readonly best = new Map<string, number>();
+
+  add(key: string, timeKey: string | number, source: string, shard: string, value: number): number {
+    const k = `${key}\u0000${timeKey}\u0000${source}\u0000${shard}`;
+    const prev = this.best.get(k);
+    if (prev !== undefined && prev >= value) return 0;
+    this.best.set(k, value);
+    return value - (prev ?? 0);
+  }
+}
+
+/** Flux stages: one sum per writer series and window (pushed down to storage), writer tags kept. */
+export function perWriterStages(o: { every: string; by: readonly string[] }): string[] {
+  return [
+    `|> aggregateWindow(every: ${o.every}, fn: sum, createEmpty: false, timeSrc: "_start")`,
+    `|> keep(columns: ${columns(['_time', '_field', '_value', 'source', 'shard', 'instance', ...o.by])})`,
+  ];
+}

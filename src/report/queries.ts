@@ -1,7 +1,7 @@
 // The Flux behind `cryptocrawler report` and the demo's closing report. Each query reads the
 // pre-aggregated measurements (rollups, analytics results), never raw posts, so it stays fast.
 import { InfluxDB } from '@influxdata/influxdb-client';
-import { combineSocialStages } from '../../collectors/social/rollup-flux.ts';
+import { perWriterStages, SocialCombiner } from '../../collectors/social/rollup-flux.ts';
 import { fluxString } from '../core/flux/string.ts';
 
 export interface ReportSource {
@@ -76,8 +76,7 @@ export async function readReport(src: ReportSource, sinceFlux: string, quote?: s
   const [social, prices, corr, lags, anoms] = await Promise.all([
     rows(`from(bucket: ${main}) |> ${range}
       |> filter(fn: (r) => r._measurement == "social" and (r._field == "count" or r._field == "pos" or r._field == "neg" or r._field == "neu" or r._field == "score_sum"))
-      ${combineSocialStages({ every: `${src.rollupSeconds ?? 60}s`, by: ['topic'] }).join('\n      ')}
-      |> sum()`),
+      ${perWriterStages({ every: `${src.rollupSeconds ?? 60}s`, by: ['topic'] }).join('\n      ')}`),
     rows(`from(bucket: ${main}) |> ${range}
       |> filter(fn: (r) => r._measurement == "price" and r._field == "price"${quote ? ` and r.quote == ${fluxString(quote)}` : ''})
       |> group(columns: ["symbol", "quote"])
@@ -98,10 +97,30 @@ export async function readReport(src: ReportSource, sinceFlux: string, quote?: s
   ]);
 
   const byTopic = new Map<string, TopicActivity>();
+  // One row per writer and rollup interval: shards and sources add up, a shard's replicas count once.
+  const combiner = new SocialCombiner();
   for (const r of social) {
     const topic = String(r.topic);
     const t = byTopic.get(topic) ?? { topic, posts: 0, pos: 0, neg: 0, neu: 0, meanScore: 0 };
-    const v = Number(r._value);
+    const prior =
+      r._field === 'count'
+        ? t.posts
+        : r._field === 'pos'
+          ? t.pos
+          : r._field === 'neg'
+            ? t.neg
+            : r._field === 'neu'
+              ? t.neu
+              : t.meanScore;
+    const v =
+      prior +
+      combiner.add(
+        `${topic}\u0000${String(r._field)}`,
+        String(r._time),
+        String(r.source ?? ''),
+        String(r.shard ?? ''),
+        Number(r._value),
+      );
     if (r._field === 'count') t.posts = v;
     else if (r._field === 'pos') t.pos = v;
     else if (r._field === 'neg') t.neg = v;
