@@ -200,8 +200,11 @@ function memory(): void {
   console.log(
     `\nmemory over ${MEMORY_POSTS} posts (trends hook alone; heap after a full GC, baseline ${(base / 2 ** 20).toFixed(0)} MB)`,
   );
-  console.log('| posts | event day | heap MB (over baseline) | rss MB | open slots | posts per CPU s |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+  // Sketches are typed arrays: their bytes are counted in arrayBuffers, not in the JS heap.
+  console.log(
+    '| posts | event day | heap MB (over baseline) | array buffers MB | rss MB | open slots | posts per CPU s |',
+  );
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const every = Math.min(500_000, MEMORY_POSTS);
   let t = process.cpuUsage();
   const heaps: number[] = [];
@@ -218,7 +221,7 @@ function memory(): void {
       const heap = (m.heapUsed - base) / 2 ** 20;
       heaps.push(heap);
       console.log(
-        `| ${i + 1} | ${((now - t0) / 86_400_000).toFixed(2)} | ${heap.toFixed(1)} | ${(m.rss / 2 ** 20).toFixed(0)} | ${tracker.engine.openSlots()} | ${Math.round(rate)} |`,
+        `| ${i + 1} | ${((now - t0) / 86_400_000).toFixed(2)} | ${heap.toFixed(1)} | ${(m.arrayBuffers / 2 ** 20).toFixed(1)} | ${(m.rss / 2 ** 20).toFixed(0)} | ${tracker.engine.openSlots()} | ${Math.round(rate)} |`,
       );
       t = process.cpuUsage();
     }
