@@ -7,8 +7,18 @@
 import { perWriterStages } from '../../collectors/social/rollup-flux.ts';
 import { fluxString } from '../../src/core/flux/string.ts';
 
+/**
+ * `r.c == "a" or r.c == "b" or ...` as a balanced tree of parentheses: a flat chain of 300 topics is
+ * nested 300 deep and Flux refuses it ("Program is nested too deep", measured at 300 topics); the
+ * tree is log2(n) deep and still an `==` chain that InfluxDB pushes down to storage.
+ */
 function anyOf(column: string, values: readonly string[]): string {
-  return values.map((v) => `r.${column} == ${fluxString(v)}`).join(' or ');
+  const tree = (lo: number, hi: number): string => {
+    if (hi - lo === 1) return `r.${column} == ${fluxString(values[lo]!)}`;
+    const mid = (lo + hi) >>> 1;
+    return `(${tree(lo, mid)} or ${tree(mid, hi)})`;
+  };
+  return values.length === 0 ? 'false' : tree(0, values.length);
 }
 
 function rangeOf(startMs: number, stopMs: number): string {
