@@ -1,11 +1,11 @@
-// The 1x / 10x / 100x figures of docs/scaling.md: the default config has 3 coins and 6 topics; scale s
-// has 3s coins, each with a topic, and 3s topics without a coin (50x: 150 coins, 300 topics). For each scale, against one local
-// influxd: bulk write rate of 1-minute `social` rollups and prices, series cardinality, disk per day,
+// The 1x / 10x / 50x figures of docs/performance.md: the default config has 3 coins and 6 topics;
+// scale s has 3s coins, each with a topic, and 3s topics without a coin (50x: 150 coins, 300 topics).
+// For each scale, against one local influxd: bulk write rate of 1-minute `social` rollups and prices, series cardinality, disk per day,
 // one scheduled analytics cycle (one core, in-process S-H-ESD; then split over 2 partitions), and the
 // 30-day dashboard queries (combined social volume of one topic, of all topics, one coin's price).
 // Run: npm run bench:scale-config -- [--scales 1,10,100] [--days 30]
-// Data is the seeded planted generator of the tests. 1x and 10x hold 30 days; 100x holds 2 days
-// (the least the anomaly job needs), so its 30-day query reads what is there: see the output.
+// Data is the seeded planted generator of the tests: `--days` of it (default 30); scales from 50 up
+// hold 2 days (the least the anomaly job needs), so their 30-day queries read what is there.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
