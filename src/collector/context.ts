@@ -39,7 +39,9 @@ export function buildSourceContext(o: ContextOptions): SourceContext {
     shard: memberOf(o.config.collector.shard),
     instance: o.config.collector.instance,
     now,
-    ...(o.config.trends ? { trends: { config: o.config.trends, coinOf: (t: string) => router.coinOf(t) } } : {}),
+    ...(o.config.trends
+      ? { trends: { config: o.config.trends, coinOf: (t: string) => router.coinOf(t) } }
+      : {}),
   });
   return { config: o.config, writer: o.writer, metrics, log, stateDir, social, sentiment, router, now };
 }
