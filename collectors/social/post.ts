@@ -3,6 +3,7 @@
 // One post must never overwrite another: two posts in the same millisecond with the same tags would
 // share a series and a timestamp. The nanosecond part of the timestamp is therefore derived from the
 // post id (FNV-1a), which also makes the same post written twice land on the same point (idempotent).
+import { fnv1a32 } from '../../src/core/hash.ts';
 import { toLine } from '../../src/core/write/line.ts';
 import type { DropReason, RawPost, SentimentResult } from './types.ts';
 
@@ -77,12 +78,7 @@ export function cleanText(s: string): string {
 
 /** FNV-1a 32-bit of the id, reduced to a sub-millisecond offset in ns (0..999,999). */
 export function idOffsetNs(id: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) {
-    h ^= id.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) % 1_000_000;
+  return fnv1a32(id) % 1_000_000;
 }
 
 export function postTimeNs(p: Pick<ValidPost, 'id' | 'createdAtMs'>): string {

@@ -4,8 +4,7 @@
 // id (not the topic) spreads a single hot topic over every shard. Pure.
 
 import { type Member, WHOLE } from '../../src/core/config/member.ts';
-// The project's FNV-1a (32 bit, over UTF-16 code units): the same hash the simulator's streams use.
-import { streamId as fnv1a32 } from './simulate/rng.ts';
+import { fnv1a32 } from '../../src/core/hash.ts';
 
 /** A shard: index in [0, count) (collector.shard, "k/N"). The unsharded collector is 0/1. */
 export type ShardSpec = Member;

@@ -2,7 +2,7 @@
 //  - counter-based: a value is a hash of (seed, stream, index), so any minute can be computed alone,
 //    in any order, with the same result (what makes the generator a pure function of the minute);
 //  - mulberry32: a small sequential generator for the posts of one minute, seeded by such a hash.
-
+import { fnv1a32 } from '../../../src/core/hash.ts';
 import { mix32, mulberry32 } from '../../../src/core/random.ts';
 
 export { mix32, mulberry32 };
@@ -34,10 +34,5 @@ export function normal(seed: number, stream: number, index: number): number {
 
 /** FNV-1a of a string: stream ids from topic and coin names. */
 export function streamId(name: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < name.length; i++) {
-    h ^= name.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
+  return fnv1a32(name);
 }
