@@ -10,6 +10,7 @@ import type { PointWriter } from '../../src/core/write/writer.ts';
 import { postLine, validatePost } from './post.ts';
 import { RollupAggregator, rollupLine, type RollupSnapshot, type RollupWriterTags } from './rollup.ts';
 import { DEFAULT_INSTANCE, inShard, shardLabel, type ShardSpec, UNSHARDED } from './shard.ts';
+import { lastTokensOf } from './sentiment/tokenize.ts';
 import { TrendTracker, type TrendsConfig } from './trends/index.ts';
 import type { DropReason, SentimentScorer, TopicRouter } from './types.ts';
 
@@ -126,7 +127,9 @@ export class SocialPipeline {
       throw err;
     }
     this.o.writer.write('raw', lines);
-    this.trends?.add(topics, post.text, post.createdAtMs);
+    // The scorer's tokens of this text (if it offers them) spare the trends a second tokenizing pass.
+    if (this.trends)
+      this.trends.add(topics, post.text, post.createdAtMs, lastTokensOf(this.o.scorer, post.text));
     for (const topic of topics) {
       const key = `${source}\u0000${topic}`;
       let child = this.receivedChild.get(key);

@@ -17,3 +17,4 @@ export type {
   SentimentScorerOptions,
 } from './options.ts';
 export { CRYPTO_LEXICON } from './lexicon.ts';
+export { lastTokensOf, type TokenSource } from './tokenize.ts';

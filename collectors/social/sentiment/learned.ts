@@ -18,7 +18,7 @@ import {
 import type { FeatureConfig } from './features.ts';
 import { DEFAULT_MAX_CHARS } from './options.ts';
 import type { SentimentLabel, SentimentResult, SentimentScorer, SentimentScorerOptions } from './options.ts';
-import { createTokenBuffer, tokenize } from './tokenize.ts';
+import { createTokenBuffer, tokenize, type TokenBuffer, type TokenSource } from './tokenize.ts';
 
 export const MODEL_FORMAT = 'cryptocrawler-sentiment-logreg';
 export const MODEL_URL = new URL('./model/sentiment-model.json', import.meta.url);
@@ -103,7 +103,7 @@ const round4 = (x: number): number => Math.round(x * 10_000) / 10_000 || 0;
 export function createLearnedScorer(
   opts: SentimentScorerOptions & { blend?: boolean },
   model: LoadedModel = defaultLearnedModel(),
-): SentimentScorer {
+): SentimentScorer & TokenSource {
   const { file, weights } = model;
   const extractor = createFeatureExtractor(file.features);
   const buf = createTokenBuffer();
@@ -115,10 +115,20 @@ export function createLearnedScorer(
   const negThreshold = opts.negThreshold ?? -band;
   const a = file.labels.blendWeight;
 
+  // The text whose tokens are in `buf` (lastTokens): only when it was tokenized whole.
+  let last: string | undefined;
+
   return {
+    lastTokens(text: string): TokenBuffer | undefined {
+      return last !== undefined && last === text ? buf : undefined;
+    },
     score(text: string): SentimentResult {
       let input = typeof text === 'string' ? text : '';
-      if (input.length > maxChars) input = input.slice(0, maxChars);
+      last = input;
+      if (input.length > maxChars) {
+        input = input.slice(0, maxChars);
+        last = undefined;
+      }
       const n = tokenize(input, buf);
       const lexicon = extractor.fromTokens(buf, n, vec);
       let z0 = 0;

@@ -36,7 +36,7 @@ import {
   createTokenBuffer,
   tokenize,
 } from './tokenize.ts';
-import type { TokenBuffer } from './tokenize.ts';
+import type { TokenBuffer, TokenSource } from './tokenize.ts';
 import { winkSentimentLexicon } from './wink-lexicon.ts';
 
 /** wink's polarities are in [-1, 1]; the crypto layer uses VADER's [-4, 4]. */
@@ -241,7 +241,7 @@ export function validateLexiconOptions(opts: SentimentScorerOptions): void {
  * default `generalWeight` and no `extraLexicon` shares one compiled lexicon with all others.
  * Throws RangeError on invalid options (validate at start); `score()` itself never throws.
  */
-export function createLexiconScorer(opts: SentimentScorerOptions = {}): SentimentScorer {
+export function createLexiconScorer(opts: SentimentScorerOptions = {}): SentimentScorer & TokenSource {
   validateLexiconOptions(opts);
   const posThreshold = opts.posThreshold ?? DEFAULT_POS_THRESHOLD;
   const negThreshold = opts.negThreshold ?? DEFAULT_NEG_THRESHOLD;
@@ -257,14 +257,24 @@ export function createLexiconScorer(opts: SentimentScorerOptions = {}): Sentimen
   const toLabel = (score: number): SentimentLabel =>
     score >= posThreshold ? 'pos' : score <= negThreshold ? 'neg' : 'neu';
 
+  // The text whose tokens are in `buf` (lastTokens): only when it was tokenized whole.
+  let last: string | undefined;
+
   return {
     score(text: string): SentimentResult {
       let input = typeof text === 'string' ? text : '';
-      if (input.length > maxChars) input = input.slice(0, maxChars);
+      last = input;
+      if (input.length > maxChars) {
+        input = input.slice(0, maxChars);
+        last = undefined;
+      }
       const n = tokenize(input, buf);
       resolveTokens(buf, n, joint, entries);
       const score = normalise(rawValence(buf, n, entries, 0));
       return { score, label: toLabel(score) };
+    },
+    lastTokens(text: string): TokenBuffer | undefined {
+      return last !== undefined && last === text ? buf : undefined;
     },
   };
 }

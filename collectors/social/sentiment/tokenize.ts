@@ -36,6 +36,22 @@ export interface TokenBuffer {
   capsWords: number;
 }
 
+/**
+ * A scorer that can hand out the tokens of the text it scored last (the trends hook reuses them
+ * instead of tokenizing the post a second time). `lastTokens(text)` is the scorer's buffer when its
+ * last `score()` tokenized exactly `text` (not cut to maxChars), else undefined. The buffer is the
+ * scorer's own: read it before the next `score()` and never write to it.
+ */
+export interface TokenSource {
+  lastTokens(text: string): TokenBuffer | undefined;
+}
+
+/** The tokens `scorer` produced for `text` in its last score() call, if it offers them. */
+export function lastTokensOf(scorer: object, text: string): TokenBuffer | undefined {
+  const f = (scorer as Partial<TokenSource>).lastTokens;
+  return typeof f === 'function' ? f.call(scorer, text) : undefined;
+}
+
 export function createTokenBuffer(): TokenBuffer {
   return { kinds: [], values: [], caps: [], length: 0, words: 0, capsWords: 0 };
 }

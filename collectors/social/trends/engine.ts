@@ -21,7 +21,7 @@
 import { CountMinSketch, hashTerm } from './count-min.ts';
 import { FrequentCounter } from './frequent.ts';
 import { expectedCount, logLikelihoodRatio } from './score.ts';
-import { createPostTerms, postTermsOf, termText, type PostTerms } from './terms.ts';
+import { createPostTerms, postTermsOf, type PostTerms } from './terms.ts';
 import { runThemes, type ThemeOptions, type ThemeResult } from './themes.ts';
 
 /** Baseline slots in the ring (besides the current one): a day each for the default 7-day baseline. */
@@ -223,7 +223,7 @@ export class TrendEngine {
       // no map lookup and no text.
       for (let i = 0; i < terms.n; i++) {
         const est = sketch.addHashEstimate(terms.hashes[i]!);
-        if (est >= 2) slot.counter.addSeen(termText(terms, i), est);
+        if (est >= 2) slot.counter.addSeenHash(terms.hashes[i]!, terms.first[i]!, terms.second[i], est);
         else slot.counter.countOnly();
       }
       const th = this.o.themes;

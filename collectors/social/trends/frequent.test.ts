@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../src/core/random.ts';
+import { hashTerm } from './count-min.ts';
 import { FrequentCounter, kthLargest } from './frequent.ts';
 
 describe('FrequentCounter', () => {
@@ -46,6 +47,22 @@ describe('FrequentCounter', () => {
     expect(a.get('a0')).toBeGreaterThanOrEqual(13 - a.maxError());
     expect(a.maxError()).toBeGreaterThanOrEqual(bound);
     expect(a.maxError()).toBeLessThanOrEqual(60 / 6 + 1e-9);
+  });
+
+  it('keeps two terms with the same 32-bit hash apart', () => {
+    // hashTerm('w4pvu') === hashTerm('wb3ea'): the counter is keyed by hash, chained on collisions.
+    const f = new FrequentCounter(2);
+    for (const t of ['w4pvu', 'wb3ea', 'w4pvu', 'x', 'w4pvu']) f.add(t);
+    expect([f.get('w4pvu'), f.get('wb3ea'), f.get('x'), f.held()]).toEqual([3, 1, 1, 3]);
+    f.addSeenHash(hashTerm('a b'), 'a', 'b', 2);
+    f.addSeenHash(hashTerm('a b'), 'a', 'b', 3);
+    expect(f.get('a b')).toBe(3);
+    for (const t of ['y', 'z1', 'z2']) f.add(t); // a 7th term: batch decrement by d = 1
+    expect([f.held(), f.maxError(), f.get('w4pvu'), f.get('wb3ea'), f.get('a b')]).toEqual([2, 1, 2, 0, 2]);
+    const g = new FrequentCounter(2);
+    g.merge(f);
+    expect([...g.entries()].sort()).toEqual([...f.entries()].sort());
+    expect([...FrequentCounter.restore(2, f.snapshot()).entries()]).toEqual([...f.entries()]);
   });
 
   it('round-trips through a snapshot', () => {

@@ -19,12 +19,38 @@
 //
 // and a term seen once in the hour is not held (minCount is at least 2).
 
+import { hashTerm } from './count-min.ts';
+
 /** The summary holds up to SLACK x capacity terms between two batches. */
 export const SLACK = 3;
 
+/** A held term: its text, its hashTerm() (the map key), its count; terms sharing a hash are chained. */
+interface Cell {
+  term: string;
+  h: number;
+  c: number;
+  next: Cell | undefined;
+}
+
+/** Whether `t` is the term `a` (b undefined) or the bigram `${a} ${b}`, without building the latter. */
+function sameTerm(t: string, a: string, b: string | undefined): boolean {
+  if (b === undefined) return t === a;
+  return (
+    t.length === a.length + 1 + b.length &&
+    t.charCodeAt(a.length) === 0x20 &&
+    t.startsWith(a) &&
+    t.endsWith(b)
+  );
+}
+
 export class FrequentCounter {
-  /** A cell per term, so a hit is one map lookup (get, then increment in place). */
-  private readonly counts = new Map<string, { c: number }>();
+  /**
+   * Cells keyed by the term's 32-bit hash (a number key: no string hashing per lookup, and a bigram's
+   * text is built only when it enters). Distinct terms with one hash are kept apart in a chain.
+   */
+  private readonly counts = new Map<number, Cell>();
+  /** Terms held (cells, chained ones included). */
+  private n = 0;
   /** Sum of the decrements so far: the largest possible under-count of any term. */
   private errorBound = 0;
   private total = 0;
@@ -34,14 +60,24 @@ export class FrequentCounter {
       throw new RangeError(`[trends] counter capacity must be a positive integer, got ${capacity}`);
   }
 
+  private find(h: number, a: string, b: string | undefined): Cell | undefined {
+    let cell = this.counts.get(h | 0);
+    while (cell !== undefined && !sameTerm(cell.term, a, b)) cell = cell.next;
+    return cell;
+  }
+
+  /** A new cell, then a batch decrement if the summary is full. */
+  private insert(h: number, term: string, c: number): void {
+    this.insertNoPrune(h, term, c);
+    if (this.n > SLACK * this.capacity) this.prune();
+  }
+
   add(term: string, n = 1): void {
     this.total += n;
-    const cell = this.counts.get(term);
+    const h = hashTerm(term);
+    const cell = this.find(h, term, undefined);
     if (cell !== undefined) cell.c += n;
-    else {
-      this.counts.set(term, { c: n });
-      if (this.counts.size > SLACK * this.capacity) this.prune();
-    }
+    else this.insert(h, term, n);
   }
 
   /**
@@ -50,13 +86,20 @@ export class FrequentCounter {
    * or counted in another slot). Most terms of social text are seen once; they never reach the map.
    */
   addSeen(term: string, seenBefore: number): void {
+    this.addSeenHash(hashTerm(term), term, undefined, seenBefore);
+  }
+
+  /**
+   * addSeen() for the term whose hashTerm() is `h`, given as `a` or, for a bigram, `a` and `b`
+   * (its text `${a} ${b}` is built only if it enters the map).
+   */
+  addSeenHash(h: number, a: string, b: string | undefined, seenBefore: number): void {
     this.total++;
-    const cell = this.counts.get(term);
+    const cell = this.find(h, a, b);
     if (cell !== undefined) cell.c++;
     else if (seenBefore >= 2) {
       // The first occurrence was only in the sketch: it is counted now (once per largest interval).
-      this.counts.set(term, { c: seenBefore === 2 ? 2 : 1 });
-      if (this.counts.size > SLACK * this.capacity) this.prune();
+      this.insert(h, b === undefined ? a : `${a} ${b}`, seenBefore === 2 ? 2 : 1);
     }
   }
 
@@ -76,11 +119,16 @@ export class FrequentCounter {
   }
 
   get(term: string): number {
-    return this.counts.get(term)?.c ?? 0;
+    return this.find(hashTerm(term), term, undefined)?.c ?? 0;
+  }
+
+  private *cells(): IterableIterator<Cell> {
+    for (const head of this.counts.values())
+      for (let cell: Cell | undefined = head; cell !== undefined; cell = cell.next) yield cell;
   }
 
   private *pairs(): IterableIterator<[string, number]> {
-    for (const [t, cell] of this.counts) yield [t, cell.c];
+    for (const cell of this.cells()) yield [cell.term, cell.c];
   }
 
   entries(): IterableIterator<[string, number]> {
@@ -88,19 +136,32 @@ export class FrequentCounter {
   }
 
   held(): number {
-    return this.counts.size;
+    return this.n;
   }
 
   /** Adds another summary into this one (the bounds add). */
   merge(other: FrequentCounter): void {
     this.total += other.total;
     this.errorBound += other.errorBound;
-    for (const [t, o] of other.counts) {
-      const cell = this.counts.get(t);
+    for (const o of other.cells()) {
+      const cell = this.find(o.h, o.term, undefined);
       if (cell !== undefined) cell.c += o.c;
-      else this.counts.set(t, { c: o.c });
+      else this.insertNoPrune(o.h, o.term, o.c);
     }
-    if (this.counts.size > SLACK * this.capacity) this.prune();
+    if (this.n > SLACK * this.capacity) this.prune();
+  }
+
+  /** A new cell, at the end of its hash's chain (so entries keep their insertion order). */
+  private insertNoPrune(h: number, term: string, c: number): void {
+    const key = h | 0;
+    const cell: Cell = { term, h: key, c, next: undefined };
+    let last = this.counts.get(key);
+    if (last === undefined) this.counts.set(key, cell);
+    else {
+      while (last.next !== undefined) last = last.next;
+      last.next = cell;
+    }
+    this.n++;
   }
 
   snapshot(): { total: number; errorBound: number; counts: Array<[string, number]> } {
@@ -114,21 +175,35 @@ export class FrequentCounter {
     const f = new FrequentCounter(capacity);
     f.total = s.total;
     f.errorBound = s.errorBound;
-    for (const [t, c] of s.counts) f.counts.set(t, { c });
-    if (f.counts.size > SLACK * capacity) f.prune();
+    for (const [t, c] of s.counts) f.insertNoPrune(hashTerm(t), t, c);
+    if (f.n > SLACK * capacity) f.prune();
     return f;
   }
 
   private prune(): void {
-    const values = new Float64Array(this.counts.size);
+    const values = new Float64Array(this.n);
     let k = 0;
-    for (const cell of this.counts.values()) values[k++] = cell.c;
+    for (const cell of this.cells()) values[k++] = cell.c;
     const d = this.capacity < values.length ? kthLargest(values, this.capacity) : 0;
     if (d <= 0) return;
     this.errorBound += d;
-    for (const [t, cell] of this.counts) {
-      if (cell.c <= d) this.counts.delete(t);
-      else cell.c -= d;
+    for (const [h, head] of this.counts) {
+      let first: Cell | undefined;
+      let tail: Cell | undefined;
+      for (let cell: Cell | undefined = head; cell !== undefined;) {
+        const next: Cell | undefined = cell.next;
+        if (cell.c <= d) this.n--;
+        else {
+          cell.c -= d;
+          cell.next = undefined;
+          if (tail === undefined) first = cell;
+          else tail.next = cell;
+          tail = cell;
+        }
+        cell = next;
+      }
+      if (first === undefined) this.counts.delete(h);
+      else if (first !== head) this.counts.set(h, first);
     }
   }
 }

@@ -106,10 +106,16 @@ export class TermExtractor {
 
   /** Distinct terms of `text` in first-seen order, written into `out` (cleared first). */
   extractInto(text: string, out: PostTerms): PostTerms {
+    return this.extractFromTokens(this.buf, tokenize(text, this.buf), out);
+  }
+
+  /**
+   * The same from tokens already made by tokenize() (the sentiment scorer's, for the same text):
+   * the terms are those extractInto(text) gives, without a second tokenizing pass. Reads `buf` only.
+   */
+  extractFromTokens(buf: TokenBuffer, n: number, out: PostTerms): PostTerms {
     out.n = 0;
     this.generation = (this.generation + 1) >>> 0 || 1;
-    const buf = this.buf;
-    const n = tokenize(text, buf);
     let prev: string | undefined;
     let prevHash = 0;
     for (let i = 0; i < n; i++) {

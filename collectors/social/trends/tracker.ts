@@ -7,6 +7,7 @@ import type { Logger } from '../../../src/core/log.ts';
 import type { ServiceRegistry } from '../../../src/core/metrics/registry.ts';
 import type { PointWriter } from '../../../src/core/write/writer.ts';
 import { UNKNOWN_TOPIC } from '../routing/router.ts';
+import type { TokenBuffer } from '../sentiment/tokenize.ts';
 import type { TrendsConfig } from './config.ts';
 import { TrendEngine, type TrendOutput, type TrendSnapshot } from './engine.ts';
 import { emergingLine, shareLine, themeLine, trendLine } from './lines.ts';
@@ -51,13 +52,17 @@ export class TrendTracker {
     if (o.stateFile) this.loadState(o.stateFile);
   }
 
-  /** Counts one accepted post (posts matching no topic are left out). */
-  add(topics: readonly string[], text: string, createdAtMs: number): void {
+  /**
+   * Counts one accepted post (posts matching no topic are left out). `tokens`: the tokenize() result
+   * of exactly `text` if the caller has it (the scorer's, lastTokensOf), saving a second pass.
+   */
+  add(topics: readonly string[], text: string, createdAtMs: number, tokens?: TokenBuffer): void {
     const t = this.topicsBuf;
     t.length = 0;
     for (const x of topics) if (x !== UNKNOWN_TOPIC) t.push(x);
     if (t.length === 0) return;
-    this.extractor.extractInto(text, this.terms);
+    if (tokens !== undefined) this.extractor.extractFromTokens(tokens, tokens.length, this.terms);
+    else this.extractor.extractInto(text, this.terms);
     if (this.engine.addTerms(t, this.terms, createdAtMs, this.now()) === 'late') this.m.late.inc();
   }
 
