@@ -100,7 +100,12 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     await collector.writer.drain(120_000);
     say(`collector: history written; metrics at ${collector.health?.url}/metrics`);
 
-    const analytics = await startAnalyticsService({ config: cfg, token: setup.tokens.analytics, log: o.log });
+    const analytics = await startAnalyticsService({
+      config: cfg,
+      token: setup.tokens.analytics,
+      log: o.log,
+      stateDir: join(work, 'analytics-state'),
+    });
     cleanups.unshift(() => analytics.stop());
     say('analytics: first run (correlation, lag, Granger, S-H-ESD anomalies)');
     await analytics.runNow();

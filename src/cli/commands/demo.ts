@@ -32,6 +32,8 @@ export function registerDemo(program: Command): void {
       process.stdout.write(
         `\nDashboards (${d.panels} panels, ${d.empty.length} without data), open in a browser:\n  ${d.page}\n`,
       );
+      // Say which, so an empty panel reads as "the demo wrote nothing for it", not as a broken query.
+      for (const name of d.empty) process.stdout.write(`  no data: ${name}\n`);
       process.exit(0);
     });
 }
