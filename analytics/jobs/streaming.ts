@@ -10,8 +10,7 @@
 // either repeats the last buckets (the same points again, same timestamps and tags: idempotent) or
 // nothing. Without a state file (first start, or it does not fit the config), the detectors warm up on
 // the last `warmup` of history read from InfluxDB, writing nothing for it (S-H-ESD covers the past).
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { QueryApi } from '@influxdata/influxdb-client';
 import type { Config } from '../../src/core/config/load.ts';
 import { parseDurationSeconds } from '../../src/core/config/duration.ts';
@@ -28,6 +27,7 @@ import {
   bucketValues,
   streamingSeries,
 } from './streaming-state.ts';
+import { writeFileAtomic } from '../../src/core/state-file.ts';
 
 /** At most this many buckets are read in one query while catching up; state is saved after each. */
 export const STREAMING_CHUNK_BUCKETS = 1440;
@@ -287,14 +287,12 @@ export class StreamingJob {
     const file = this.o.stateFile;
     if (!file || !this.detectors) return;
     try {
-      mkdirSync(dirname(file), { recursive: true });
       const saved: SavedState = {
         bucket: this.o.options.bucket,
         warmUntilMs: this.warmUntilMs,
         state: this.detectors.snapshot(),
       };
-      writeFileSync(`${file}.tmp`, JSON.stringify(saved));
-      renameSync(`${file}.tmp`, file);
+      writeFileAtomic(file, JSON.stringify(saved));
       this.o.metrics?.stateSaves.inc({ outcome: 'ok' });
     } catch (err) {
       this.o.metrics?.stateSaves.inc({ outcome: 'error' });

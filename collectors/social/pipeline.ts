@@ -1,8 +1,7 @@
 // Where every social source hands its posts: validate -> route to topics -> score sentiment ->
 // one `post` point per topic (raw bucket) -> per-interval `social` rollups (main bucket).
 // Routine outcomes are counted (posts received by source and topic, dropped by reason), not logged.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Logger } from '../../src/core/log.ts';
 import type { ServiceRegistry } from '../../src/core/metrics/registry.ts';
 import { InvalidPointError } from '../../src/core/write/line.ts';
@@ -13,6 +12,7 @@ import { DEFAULT_INSTANCE, inShard, shardLabel, type ShardSpec, UNSHARDED } from
 import { lastTokensOf } from './sentiment/tokenize.ts';
 import { TrendTracker, type TrendsConfig } from './trends/index.ts';
 import type { DropReason, SentimentScorer, TopicRouter } from './types.ts';
+import { writeFileAtomic } from '../../src/core/state-file.ts';
 
 export interface SocialPipelineOptions {
   writer: PointWriter;
@@ -179,9 +179,7 @@ export class SocialPipeline {
     const file = this.o.stateFile;
     if (!file) return;
     try {
-      mkdirSync(join(file, '..'), { recursive: true });
-      writeFileSync(`${file}.tmp`, JSON.stringify(this.agg.snapshot()));
-      renameSync(`${file}.tmp`, file);
+      writeFileAtomic(file, JSON.stringify(this.agg.snapshot()));
     } catch (err) {
       this.o.log.error({ err: String(err), file }, 'could not save rollup state');
     }

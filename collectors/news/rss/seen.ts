@@ -1,8 +1,8 @@
 // What each feed has already delivered, kept across restarts: the last `maxPerFeed` item ids (guid or
 // link) and the validators for conditional GET (ETag, Last-Modified). One JSON file in the state dir,
 // replaced atomically.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../../src/core/state-file.ts';
 
 export interface FeedState {
   ids: string[];
@@ -67,10 +67,7 @@ export class SeenStore {
         ...(f.etag ? { etag: f.etag } : {}),
         ...(f.lastModified ? { lastModified: f.lastModified } : {}),
       };
-    mkdirSync(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, JSON.stringify(out));
-    renameSync(tmp, this.file);
+    writeFileAtomic(this.file, JSON.stringify(out));
     this.dirty = false;
   }
 

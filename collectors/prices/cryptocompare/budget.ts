@@ -2,8 +2,8 @@
 // the same (UTC calendar month), persists the count in the state dir so a restart keeps it, warns once
 // at 80 % and refuses calls at 100 %. The file is re-read before each increment, so the collector and
 // a `backfill` run on the same state dir add to one count.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../../src/core/state-file.ts';
 
 export const BUDGET_WARN_RATIO = 0.8;
 
@@ -87,10 +87,7 @@ export class CallBudget {
   private write(): void {
     if (!this.o.file) return;
     try {
-      mkdirSync(dirname(this.o.file), { recursive: true });
-      const tmp = `${this.o.file}.tmp`;
-      writeFileSync(tmp, JSON.stringify(this.state));
-      renameSync(tmp, this.o.file);
+      writeFileAtomic(this.o.file, JSON.stringify(this.state));
     } catch {
       // The in-memory count still holds for this run.
     }

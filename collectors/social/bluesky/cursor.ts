@@ -3,8 +3,8 @@
 //
 // Reconnects ask for a replay from `cursor - margin`: events in that margin arrive a second time and
 // are recognised by id (ReplayGuard), so nothing is missed and nothing is counted twice.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../../src/core/state-file.ts';
 
 export interface CursorState {
   cursorUs: number;
@@ -36,10 +36,7 @@ export function loadCursor(file: string): CursorState | undefined {
 }
 
 export function saveCursor(file: string, state: CursorState): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.tmp`;
-  writeFileSync(tmp, JSON.stringify(state));
-  renameSync(tmp, file);
+  writeFileAtomic(file, JSON.stringify(state));
 }
 
 /** Bound on remembered ids, whatever the event rate. */

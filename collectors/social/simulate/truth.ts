@@ -1,10 +1,9 @@
 // The planted truths: what the analytics should find in the simulated data. A pure function of the
 // configuration and a time range, so tests and the demo report can ask for it without the file.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Config } from '../../../src/core/config/load.ts';
 import { simulateConfigSchema, type SimulateConfig } from './config.ts';
 import { DAY_MINUTES, MINUTE_MS, SimModel, type PlantedAnomaly, type SimulationSpec } from './model.ts';
+import { writeFileAtomic } from '../../../src/core/state-file.ts';
 
 /** Longest range plantedTruth computes realized statistics for (it walks every minute). */
 export const MAX_TRUTH_RANGE_MS = 31 * DAY_MINUTES * MINUTE_MS;
@@ -121,9 +120,7 @@ export function truthOf(model: SimModel, fromMs: number, toMs: number): PlantedT
 
 /** Writes the truth as JSON, atomically (a reader never sees half a file). */
 export function writeTruthFile(file: string, truth: PlantedTruth): void {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(truth, null, 2)}\n`);
-  renameSync(`${file}.tmp`, file);
+  writeFileAtomic(file, `${JSON.stringify(truth, null, 2)}\n`);
 }
 
 /** Pearson of a[t] with b[t + lag] over the finite pairs. */

@@ -1,8 +1,7 @@
 // The trends hook of the social pipeline: terms of each accepted post in, trend, emerging-term,
 // theme and share-of-voice points out at interval close. The I/O edge around the pure engine: it
 // writes lines, counts what it does (Prometheus) and keeps its state in a file beside the rollups'.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Logger } from '../../../src/core/log.ts';
 import type { ServiceRegistry } from '../../../src/core/metrics/registry.ts';
 import type { PointWriter } from '../../../src/core/write/writer.ts';
@@ -14,6 +13,7 @@ import { emergingLine, shareLine, themeLine, trendLine } from './lines.ts';
 import { engineOptions } from './options.ts';
 import { stopWordSet } from './stopwords.ts';
 import { TermExtractor, createPostTerms } from './terms.ts';
+import { writeFileAtomic } from '../../../src/core/state-file.ts';
 
 /** The trend state is large (sketches): it is saved at most this often, and at shutdown. */
 export const TRENDS_STATE_SAVE_MS = 60_000;
@@ -90,9 +90,7 @@ export class TrendTracker {
     if (!force && now - this.lastSave < TRENDS_STATE_SAVE_MS) return;
     this.lastSave = now;
     try {
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(`${file}.tmp`, JSON.stringify(this.engine.snapshot()));
-      renameSync(`${file}.tmp`, file);
+      writeFileAtomic(file, JSON.stringify(this.engine.snapshot()));
     } catch (err) {
       this.o.log.error({ err: String(err), file }, 'could not save trend state');
     }
