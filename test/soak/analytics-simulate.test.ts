@@ -25,6 +25,7 @@ import { SOURCE_SCHEMAS } from '../../collectors/all.ts';
 import { plantedTruth, type PlantedTruth } from '../../collectors/social/simulate/index.ts';
 import { startCollector } from '../../src/collector/service.ts';
 import { parseConfig, type Config } from '../../src/core/config/load.ts';
+import { plantedHit, scorePlanted, type ReportedAt } from '../../analytics/planted/hits.ts';
 import { freshBuckets, influxEnv } from '../helpers/influx.ts';
 import { type DelayStats, plantedKey, shesdLiveDelays, summarizeDelays } from '../helpers/streaming-delay.ts';
 
@@ -35,12 +36,12 @@ const SETTLE_MS = 7_000;
 
 type Planted = PlantedTruth['anomalies'][number];
 const methodOf = (a: RecentAnomaly): string => (a as RecentAnomaly & { method?: string }).method ?? '';
+const reportedAt = (a: RecentAnomaly): ReportedAt => ({
+  timeMs: Date.parse(a.time),
+  target: a.topic ?? a.symbol,
+});
 /** A reported anomaly is a hit on a planted one of its topic or coin within a bucket of its span. */
-const hit = (a: RecentAnomaly, p: Planted): boolean => {
-  const t = Date.parse(a.time);
-  const target = a.topic ?? a.symbol;
-  return (target === p.topic || target === p.symbol) && t >= p.startMs - BUCKET_MS && t < p.endMs + BUCKET_MS;
-};
+const hit = (a: RecentAnomaly, p: Planted): boolean => plantedHit(reportedAt(a), p, BUCKET_MS);
 
 describe('analytics on the simulate source recovers the planted truth', () => {
   let config: Config;
@@ -71,6 +72,7 @@ describe('analytics on the simulate source recovers the planted truth', () => {
     (raw.influx as { spool?: unknown }).spool = { dir: join(work, 'spool') };
     config = parseConfig(yaml.dump(raw), SOURCE_SCHEMAS);
 
+    const collectorStartMs = Date.now();
     const collector = await startCollector({
       config,
       token: env.adminToken,
@@ -96,6 +98,11 @@ describe('analytics on the simulate source recovers the planted truth', () => {
       serveHealth: false,
     });
     const endMs = Date.now();
+    // The clock of this run, for an offline replay of the streaming part (bench/streaming-simulate.ts).
+    process.stderr.write(
+      `[simulate e2e] endMs ${new Date(endMs).toISOString()}, collector started ${((endMs - collectorStartMs) / 1000).toFixed(1)} s before ` +
+        `(replay: npx tsx bench/streaming-simulate.ts --end ${new Date(endMs).toISOString()} --lead ${((endMs - collectorStartMs) / 1000).toFixed(1)})\n`,
+    );
     await analytics.runNow();
     await analytics.stop();
     stage('scheduled run (correlation, lag, Granger, S-H-ESD) done');
@@ -173,8 +180,9 @@ describe('analytics on the simulate source recovers the planted truth', () => {
   it('finds the planted anomalies with recall >= 0.9 and precision >= 0.8', () => {
     const planted = truth.anomalies.filter((a) => a.startMs >= analysedFromMs);
     const found = anomalies.filter((a) => Date.parse(a.time) >= analysedFromMs && methodOf(a) === 'shesd');
-    const recalled = planted.filter((p) => found.some((a) => hit(a, p))).length;
-    const correct = found.filter((a) => planted.some((p) => hit(a, p))).length;
+    const score = scorePlanted(found, planted, BUCKET_MS, reportedAt);
+    const recalled = score.found.length;
+    const correct = score.correct.length;
     process.stderr.write(
       `[simulate e2e] planted ${planted.length}, recalled ${recalled} (${(recalled / planted.length).toFixed(2)}), ` +
         `reported ${found.length}, in a planted span ${correct} (precision ${(correct / found.length).toFixed(2)})\n`,
@@ -192,8 +200,7 @@ describe('analytics on the simulate source recovers the planted truth', () => {
     const all = anomalies.filter((a) => methodOf(a) === 'streaming');
     const planted = truth.anomalies.filter((p) => p.startMs >= streamFromMs && p.startMs < streamToMs);
     const found = all.filter((a) => Date.parse(a.time) >= streamFromMs && Date.parse(a.time) < streamToMs);
-    const missed = planted.filter((p) => !found.some((a) => hit(a, p)));
-    const wrong = found.filter((a) => !planted.some((p) => hit(a, p)));
+    const { missed, wrong } = scorePlanted(found, planted, BUCKET_MS, reportedAt);
     const recall = (planted.length - missed.length) / planted.length;
     const precision = (found.length - wrong.length) / found.length;
 

@@ -1,0 +1,522 @@
+// The streaming detector against the simulator's planted truth, offline: the soak test
+// test/soak/analytics-simulate.test.ts (streaming part) in seconds, without InfluxDB.
+//
+//   npx tsx bench/streaming-simulate.ts [--hours 72] [--warmup 36] [--config config.yaml]
+//                                       [--end ISO] [--lead 0] [--verbose] [--json]
+//
+// What it does, step by step, with the project's own code at every step:
+//   1. The simulate source (sources.simulate forced to `mode: backfill`, `historyHours: --hours`, the
+//      rest of its section and every topic and coin as in --config) runs its history through the real
+//      collector wiring (src/collector/context.ts: router, sentiment scorer, SocialPipeline and its
+//      rollups), with an in-memory PointWriter in place of InfluxDB. The collector's clock is frozen
+//      at its start (`--end` minus `--lead` seconds), so the history is the minutes
+//      [start - hours, start) as in the soak test. Trends are switched off: they write only trend
+//      points and do not touch the `social` rollups (and would double the run time).
+//   2. The captured main-bucket line protocol is read back as the analytics service's Flux would: the
+//      last write of each point wins (as InfluxDB overwrites), social fields summed per writer series
+//      and bucket then combined with the service's SocialCombiner (analytics/jobs/read.ts), the last
+//      price per coin and bucket in the configured quote (and price source). Missing social buckets
+//      stay NaN, as the streaming job reads them (`fillGaps` false).
+//   3. bucketValues/streamingSeries (analytics/jobs/streaming-state.ts) turn that into the 21 series
+//      the service watches, and StreamingDetectors feeds them bucket by bucket as the service's
+//      StreamingJob does: warm-up over [end - hours, end - hours + warmup) with nothing kept, then the
+//      rest up to the last bucket closed at `--end` (settle from config). Only flags the service would
+//      write are kept (finite value and expectation).
+//   4. Scored with the soak test's hit rule (analytics/planted/hits.ts) against `plantedTruth` over
+//      the streamed span: planted anomalies starting in [stream start, stream end) and flags in it,
+//      stream end = `--end` minus 5 minutes, bucket-aligned (the soak test's `streamToMs`).
+//
+// Time alignment with the soak test: there the collector starts at T, writes minutes
+// [T - 72 h, T), and the analysis clock `endMs` is read once the collector has finished (T plus the
+// collector's run time, one to two minutes); the streaming warm-up starts at endMs - 72 h. `--end` is
+// that endMs (default: now) and `--lead` the collector's run time in seconds (default 0: the history
+// ends at --end). The planted anomalies are fixed by the seed and the UTC time, so figures from runs at
+// different times of day cover different anomalies; pass the soak run's endMs to compare with it.
+//
+// Output: recall, precision, each missed planted anomaly with the highest score each series of its
+// topic (or coin) reached within one bucket of its span, each false flag (series, time, score, kind,
+// value, expected). `--json` prints one JSON object instead; `--verbose` adds every flag and the
+// stage timings. Scores come from a second, identical set of detectors fed the same values (the
+// service's StreamingDetectors returns flags only); the run checks that both flag the same buckets.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import yaml from 'js-yaml';
+import { jobOptionsFromConfig } from '../analytics/jobs/options.ts';
+import { emptyTopicSeries, type AlignedSeries, type TopicSeries } from '../analytics/jobs/series.ts';
+import { streamingSettingsFromConfig } from '../analytics/jobs/streaming.ts';
+import {
+  StreamingDetectors,
+  bucketValues,
+  seriesKey,
+  streamingSeries,
+  type StreamingFlag,
+} from '../analytics/jobs/streaming-state.ts';
+import { scorePlanted } from '../analytics/planted/hits.ts';
+import { createStreamingDetector } from '../analytics/streaming/index.ts';
+import { SOURCE_SCHEMAS } from '../collectors/all.ts';
+import { SocialCombiner } from '../collectors/social/rollup-flux.ts';
+import { plantedTruth, simulateSource, type PlantedTruth } from '../collectors/social/simulate/index.ts';
+import type { SimulateConfig } from '../collectors/social/simulate/index.ts';
+import { buildSourceContext } from '../src/collector/context.ts';
+import { parseConfig, type Config } from '../src/core/config/load.ts';
+import type { BucketRole, PointWriter } from '../src/core/write/writer.ts';
+
+/** The soak test's stream end: the last minutes before endMs have no posts. */
+const STREAM_END_MARGIN_MS = 5 * 60_000;
+
+type Planted = PlantedTruth['anomalies'][number];
+
+// ---------------------------------------------------------------------------------------------------
+// In-memory writer and the line protocol read back
+
+/** One parsed point: measurement, tags, fields, time in ms. */
+interface Point {
+  measurement: string;
+  tags: Record<string, string>;
+  fields: Record<string, number>;
+  timeMs: number;
+}
+
+/** Splits on `sep` outside backslash escapes and double quotes. */
+function splitUnescaped(s: string, sep: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === '\\' && i + 1 < s.length) {
+      cur += c + s[i + 1];
+      i++;
+    } else if (c === '"') {
+      quoted = !quoted;
+      cur += c;
+    } else if (c === sep && !quoted) {
+      out.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  out.push(cur);
+  return out;
+}
+
+const unescape = (s: string): string => s.replace(/\\(.)/g, '$1');
+
+/** Numeric fields only (strings and booleans are skipped): `21i` -> 21, `1.02` -> 1.02. */
+function parsePoint(line: string): Point | undefined {
+  const parts = splitUnescaped(line, ' ');
+  if (parts.length !== 3) return undefined;
+  const [head, fieldText, time] = parts as [string, string, string];
+  const [measurement, ...tagPairs] = splitUnescaped(head, ',');
+  const tags: Record<string, string> = {};
+  for (const kv of tagPairs) {
+    const [k, v] = splitUnescaped(kv, '=');
+    if (k !== undefined && v !== undefined) tags[unescape(k)] = unescape(v);
+  }
+  const fields: Record<string, number> = {};
+  for (const kv of splitUnescaped(fieldText, ',')) {
+    const eq = kv.indexOf('=');
+    const k = unescape(kv.slice(0, eq));
+    const raw = kv.slice(eq + 1);
+    if (raw.startsWith('"') || raw === 't' || raw === 'f' || raw === 'true' || raw === 'false') continue;
+    const v = Number(/[iu]$/.test(raw) ? raw.slice(0, -1) : raw);
+    if (Number.isFinite(v)) fields[k] = v;
+  }
+  return {
+    measurement: unescape(measurement ?? ''),
+    tags,
+    fields,
+    timeMs: Number(BigInt(time) / 1_000_000n),
+  };
+}
+
+/**
+ * A PointWriter that keeps what InfluxDB would keep of the main bucket: one point per series key and
+ * timestamp, a later write's fields overwriting an earlier one's. The raw bucket (`post` points) is
+ * only counted.
+ */
+class MemoryWriter implements PointWriter {
+  /** `${series key} ${time}` -> the line's point. */
+  readonly main = new Map<string, Point>();
+  rawLines = 0;
+  mainLines = 0;
+
+  write(bucket: BucketRole, lines: string | string[]): void {
+    const list = typeof lines === 'string' ? [lines] : lines;
+    if (bucket === 'raw') {
+      this.rawLines += list.length;
+      return;
+    }
+    for (const line of list) {
+      this.mainLines++;
+      const p = parsePoint(line);
+      if (!p) throw new Error(`unparsable line protocol: ${line}`);
+      const key = `${splitUnescaped(line, ' ')[0]} ${p.timeMs}`;
+      const prev = this.main.get(key);
+      this.main.set(key, prev ? { ...p, fields: { ...prev.fields, ...p.fields } } : p);
+    }
+  }
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+  drain(): Promise<boolean> {
+    return Promise.resolve(true);
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+  bufferedLines(): number {
+    return 0;
+  }
+  failing(): boolean {
+    return false;
+  }
+}
+
+/**
+ * Buckets [startMs, startMs + length * bucketMs) as the streaming job's read gives them
+ * (analytics/jobs/read.ts with flux.ts's socialQuery and priceQuery, `fillGaps` false).
+ */
+function alignedFromPoints(
+  points: Iterable<Point>,
+  o: { topics: string[]; symbols: string[]; quote: string; priceSource: string | null; bucketMs: number },
+  startMs: number,
+  length: number,
+): AlignedSeries {
+  const topics = new Map<string, TopicSeries>(o.topics.map((t) => [t, emptyTopicSeries(length)]));
+  const prices = new Map<string, Float64Array>(o.symbols.map((s) => [s, new Float64Array(length).fill(NaN)]));
+  const fieldKey = { count: 'count', pos: 'pos', neg: 'neg', score_sum: 'scoreSum' } as const;
+  // socialQuery: aggregateWindow(sum) per writer series (every tag) and bucket, one row each.
+  const perWriter = new Map<
+    string,
+    { topic: string; key: keyof TopicSeries; slot: number; source: string; shard: string; v: number }
+  >();
+  // priceQuery: the last price (by time) per symbol and bucket.
+  const lastPrice = new Map<string, { timeMs: number; v: number }>();
+  for (const p of points) {
+    const slot = Math.floor((p.timeMs - startMs) / o.bucketMs);
+    if (slot < 0 || slot >= length) continue;
+    if (p.measurement === 'social') {
+      const topic = p.tags.topic ?? '';
+      if (!topics.has(topic)) continue;
+      const tagKey = Object.entries(p.tags)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
+      for (const [field, key] of Object.entries(fieldKey)) {
+        const v = p.fields[field];
+        if (v === undefined) continue;
+        const k = `${tagKey}\u0000${field}\u0000${slot}`;
+        const cur = perWriter.get(k);
+        if (cur) cur.v += v;
+        else
+          perWriter.set(k, { topic, key, slot, source: p.tags.source ?? '', shard: p.tags.shard ?? '', v });
+      }
+    } else if (p.measurement === 'price') {
+      const symbol = p.tags.symbol ?? '';
+      const v = p.fields.price;
+      if (!prices.has(symbol) || v === undefined || p.tags.quote !== o.quote) continue;
+      if (o.priceSource !== null && p.tags.source !== o.priceSource) continue;
+      const k = `${symbol}\u0000${slot}`;
+      const cur = lastPrice.get(k);
+      if (!cur || p.timeMs >= cur.timeMs) lastPrice.set(k, { timeMs: p.timeMs, v });
+    }
+  }
+  // read.ts: shards and sources add up, replicas of a shard count once.
+  const combiner = new SocialCombiner();
+  for (const r of perWriter.values()) {
+    const grow = combiner.add(`${r.topic}\u0000${r.key}`, r.slot, r.source, r.shard, r.v);
+    const series = topics.get(r.topic)!;
+    const cur = series[r.key][r.slot]!;
+    series[r.key][r.slot] = (Number.isNaN(cur) ? 0 : cur) + grow;
+  }
+  for (const [k, { v }] of lastPrice) {
+    const [symbol, slot] = k.split('\u0000') as [string, string];
+    // read.ts drops a non-positive price as bad input.
+    if (v > 0) prices.get(symbol)![Number(slot)] = v;
+  }
+  return { startMs, bucketMs: o.bucketMs, length, topics, prices };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The run
+
+interface Args {
+  hours: number;
+  warmupHours: number;
+  configFile: string;
+  endMs: number;
+  leadMs: number;
+  verbose: boolean;
+  json: boolean;
+}
+
+function parseCli(): Args {
+  const { values } = parseArgs({
+    options: {
+      hours: { type: 'string', default: '72' },
+      warmup: { type: 'string', default: '36' },
+      config: { type: 'string', default: 'config.yaml' },
+      end: { type: 'string' },
+      lead: { type: 'string', default: '0' },
+      verbose: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const hours = Number(values.hours);
+  const warmupHours = Number(values.warmup);
+  const endMs = values.end === undefined ? Date.now() : Date.parse(values.end);
+  const leadMs = Number(values.lead) * 1000;
+  if (!(hours > 0) || !(warmupHours >= 0) || warmupHours >= hours)
+    throw new RangeError(`--hours ${values.hours} --warmup ${values.warmup}: need 0 <= warmup < hours`);
+  if (!Number.isFinite(endMs)) throw new RangeError(`--end ${values.end}: not a date`);
+  if (!(leadMs >= 0)) throw new RangeError(`--lead ${values.lead}: not a number of seconds >= 0`);
+  return {
+    hours,
+    warmupHours,
+    configFile: values.config,
+    endMs,
+    leadMs,
+    verbose: values.verbose,
+    json: values.json,
+  };
+}
+
+/** config.yaml with the simulate source alone, in backfill mode over `hours`, trends off. */
+function loadConfig(file: string, hours: number, work: string): Config {
+  const raw = yaml.load(readFileSync(file, 'utf8')) as Record<string, Record<string, unknown>>;
+  const sim = (raw.sources?.simulate ?? {}) as Record<string, unknown>;
+  raw.sources = {
+    simulate: {
+      ...sim,
+      enabled: true,
+      mode: 'backfill',
+      historyHours: hours,
+      truthFile: join(work, 'truth.json'),
+    },
+  };
+  raw.influx = { ...raw.influx, spool: { dir: join(work, 'spool') } };
+  if (raw.trends) raw.trends = { ...raw.trends, enabled: false };
+  return parseConfig(yaml.dump(raw), SOURCE_SCHEMAS, file);
+}
+
+export interface FlagReport {
+  series: string;
+  key: string;
+  time: string;
+  timeMs: number;
+  score: number;
+  kind: string | null;
+  value: number;
+  expected: number;
+}
+
+export interface MissReport {
+  kind: string;
+  topic: string;
+  symbol: string | null;
+  start: string;
+  startMs: number;
+  minutes: number;
+  magnitude: number;
+  /** Highest score of each series of its topic (and coin) within one bucket of its span. */
+  maxScore: Record<string, number>;
+}
+
+async function main(): Promise<void> {
+  const args = parseCli();
+  const t0 = performance.now();
+  const stages: Record<string, number> = {};
+  const stage = (name: string, since: number): number => {
+    const now = performance.now();
+    stages[name] = (now - since) / 1000;
+    return now;
+  };
+  const work = mkdtempSync(join(tmpdir(), 'streaming-simulate-'));
+  try {
+    const config = loadConfig(args.configFile, args.hours, work);
+    const o = jobOptionsFromConfig(config);
+    const settings = streamingSettingsFromConfig(config);
+    const b = o.bucketMs;
+    const H = 3_600_000;
+
+    // 1. The collector's history, in memory.
+    const collectorStartMs = args.endMs - args.leadMs;
+    const writer = new MemoryWriter();
+    const ctx = buildSourceContext({
+      config,
+      writer,
+      stateDir: join(work, 'state'),
+      now: () => collectorStartMs,
+    });
+    const source = simulateSource.create(ctx, config.sources.simulate as unknown as SimulateConfig);
+    await source.start();
+    await (source as unknown as { finished(): Promise<void> }).finished();
+    await source.stop();
+    let t = stage('collector history (posts, sentiment, rollups)', t0);
+
+    // 2-3. The soak test's clock: warm-up from endMs - hours, live up to the last bucket closed at endMs.
+    const histStartMs = Math.floor((args.endMs - args.hours * H) / b) * b;
+    const streamFromMs = histStartMs + args.warmupHours * H;
+    const closedEndMs = Math.floor((args.endMs - settings.settleMs) / b) * b;
+    const streamToMs = Math.floor((args.endMs - STREAM_END_MARGIN_MS) / b) * b;
+    // Bucket 0 is read only for the first return, as the service reads one bucket in front.
+    const readStartMs = histStartMs - b;
+    const length = (closedEndMs - readStartMs) / b;
+    const aligned = alignedFromPoints(writer.main.values(), o, readStartMs, length);
+    const ids = streamingSeries(o.topics, o.symbols);
+    const values = bucketValues(aligned, ids);
+    t = stage('series', t);
+
+    const detectors = StreamingDetectors.create(ids, b, histStartMs);
+    const warmEnd = 1 + (streamFromMs - histStartMs) / b;
+    detectors.feed(values, readStartMs, 1, warmEnd); // warm-up: fed, nothing kept
+    const live = detectors.feed(values, readStartMs, warmEnd, length);
+    // The service writes a flag only with a finite value and expectation (StreamingJob.line).
+    const written = live.filter((f) => Number.isFinite(f.value) && Number.isFinite(f.verdict.expected));
+
+    // Scores: identical detectors on the same values, every verdict kept.
+    const scores = new Map<string, Float64Array>();
+    const shadowFlags: string[] = [];
+    for (const id of ids) {
+      const key = seriesKey(id);
+      const v = values.get(key)!;
+      const d = createStreamingDetector();
+      const s = new Float64Array(length).fill(NaN);
+      for (let i = 1; i < length; i++) {
+        const verdict = d.update(readStartMs + i * b, v[i]!);
+        s[i] = verdict.score;
+        if (verdict.flag && i >= warmEnd) shadowFlags.push(`${key} ${readStartMs + i * b}`);
+      }
+      scores.set(key, s);
+    }
+    const liveKeys = live.map((f) => `${seriesKey(f)} ${f.timeMs}`).sort();
+    if (liveKeys.join('\n') !== shadowFlags.sort().join('\n'))
+      throw new Error(
+        'the score detectors flagged other buckets than StreamingDetectors: not the same detector',
+      );
+    t = stage('detectors', t);
+
+    // 4. Scoring over the streamed span.
+    const truth = plantedTruth(config, args.endMs - args.hours * H, args.endMs);
+    const planted = truth.anomalies.filter((p) => p.startMs >= streamFromMs && p.startMs < streamToMs);
+    const found = written.filter((f) => f.timeMs >= streamFromMs && f.timeMs < streamToMs);
+    const score = scorePlanted(found, planted, b, (f: StreamingFlag) => ({
+      timeMs: f.timeMs,
+      target: f.key,
+    }));
+
+    const flagReport = (f: StreamingFlag): FlagReport => ({
+      series: f.series,
+      key: f.key,
+      time: new Date(f.timeMs).toISOString(),
+      timeMs: f.timeMs,
+      score: f.verdict.score,
+      kind: f.verdict.kind,
+      value: f.value,
+      expected: f.verdict.expected,
+    });
+    const missReport = (p: Planted): MissReport => {
+      const maxScore: Record<string, number> = {};
+      for (const id of ids) {
+        if (id.key !== p.topic && id.key !== p.symbol) continue;
+        const s = scores.get(seriesKey(id))!;
+        let m = NaN;
+        const from = Math.max(1, (p.startMs - b - readStartMs) / b);
+        const to = Math.min(length, (p.endMs + b - readStartMs) / b);
+        for (let i = from; i < to; i++) if (!(s[i]! <= m)) m = Number.isNaN(s[i]!) ? m : s[i]!;
+        maxScore[seriesKey(id)] = m;
+      }
+      return {
+        kind: p.kind,
+        topic: p.topic,
+        symbol: p.symbol ?? null,
+        start: new Date(p.startMs).toISOString(),
+        startMs: p.startMs,
+        minutes: (p.endMs - p.startMs) / 60_000,
+        magnitude: p.magnitude,
+        maxScore,
+      };
+    };
+    const missed = score.missed.map(missReport);
+    const falseFlags = score.wrong.map(flagReport);
+    stage('scoring', t);
+    const seconds = (performance.now() - t0) / 1000;
+
+    const result = {
+      config: args.configFile,
+      hours: args.hours,
+      warmupHours: args.warmupHours,
+      endMs: args.endMs,
+      end: new Date(args.endMs).toISOString(),
+      collectorStart: new Date(collectorStartMs).toISOString(),
+      streamFrom: new Date(streamFromMs).toISOString(),
+      streamTo: new Date(streamToMs).toISOString(),
+      series: ids.length,
+      posts: writer.rawLines,
+      planted: planted.length,
+      recalled: score.found.length,
+      recall: score.recall,
+      flags: found.length,
+      inPlantedSpan: score.correct.length,
+      precision: score.precision,
+      missed,
+      falseFlags,
+      seconds,
+      stages,
+      ...(args.verbose ? { allFlags: found.map(flagReport) } : {}),
+    };
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      return;
+    }
+    const out: string[] = [];
+    const n3 = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : String(x));
+    const g = (x: number): string => (Number.isFinite(x) ? Number(x.toPrecision(4)).toString() : String(x));
+    out.push(
+      `streaming detector on the simulate source: ${args.hours} h of history to ${result.end}, ` +
+        `warm-up ${args.warmupHours} h, streamed ${result.streamFrom} .. ${result.streamTo} (${ids.length} series, ${writer.rawLines} posts)`,
+      `recall    ${n3(score.recall)}  (${score.found.length} of ${planted.length} planted anomalies)`,
+      `precision ${n3(score.precision)}  (${score.correct.length} of ${found.length} flags in a planted span)`,
+      '',
+      `missed (${missed.length}): kind, topic/symbol, start, size, highest score within a bucket of the span`,
+    );
+    for (const m of missed)
+      out.push(
+        `  ${m.kind.padEnd(15)} ${(m.symbol ? `${m.topic}/${m.symbol}` : m.topic).padEnd(13)} ${m.start}  ` +
+          `${m.minutes} min, ${m.kind === 'price_jump' ? 'jump' : m.kind === 'volume_spike' ? 'x' : 'mood'} ${g(m.magnitude)}  ` +
+          Object.entries(m.maxScore)
+            .map(([k, v]) => `${k} ${n3(v)}`)
+            .join(', '),
+      );
+    out.push('', `false flags (${falseFlags.length}): series, time, score, kind, value, expected`);
+    for (const f of falseFlags)
+      out.push(
+        `  ${`${f.series}/${f.key}`.padEnd(25)} ${f.time}  score ${n3(f.score)}  ${String(f.kind).padEnd(15)} value ${g(f.value)}, expected ${g(f.expected)}`,
+      );
+    if (args.verbose) {
+      out.push('', `every flag in the streamed span (${found.length}):`);
+      for (const f of found) {
+        const hit = score.correct.includes(f) ? 'hit ' : 'FALSE';
+        out.push(
+          `  ${hit} ${`${f.series}/${f.key}`.padEnd(25)} ${new Date(f.timeMs).toISOString()}  score ${n3(f.verdict.score)}  ${String(f.verdict.kind).padEnd(15)} value ${g(f.value)}, expected ${g(f.verdict.expected)}`,
+        );
+      }
+      out.push(
+        '',
+        'stages: ' +
+          Object.entries(stages)
+            .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+            .join('; '),
+      );
+    }
+    out.push('', `${seconds.toFixed(1)} s`);
+    process.stdout.write(`${out.join('\n')}\n`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();
