@@ -1,8 +1,8 @@
-// The streaming detector against the simulator's planted truth, offline: the soak test
-// test/soak/analytics-simulate.test.ts (streaming part) in seconds, without InfluxDB.
+// The streaming detector against the simulator's planted truth, offline: the streaming part of the soak
+// test test/soak/analytics-simulate.test.ts in seconds, without InfluxDB, for tuning the detector.
 //
 //   npx tsx bench/streaming-simulate.ts [--hours 72] [--warmup 36] [--config config.yaml]
-//                                       [--end ISO] [--lead 0] [--verbose] [--json]
+//                                       [--end ISO] [--lead SECONDS] [--no-cache] [--verbose] [--json]
 //
 // What it does, step by step, with the project's own code at every step:
 //   1. The simulate source (sources.simulate forced to `mode: backfill`, `historyHours: --hours`, the
@@ -11,7 +11,7 @@
 //      rollups), with an in-memory PointWriter in place of InfluxDB. The collector's clock is frozen
 //      at its start (`--end` minus `--lead` seconds), so the history is the minutes
 //      [start - hours, start) as in the soak test. Trends are switched off: they write only trend
-//      points and do not touch the `social` rollups (and would double the run time).
+//      points and never touch the `social` rollups.
 //   2. The captured main-bucket line protocol is read back as the analytics service's Flux would: the
 //      last write of each point wins (as InfluxDB overwrites), social fields summed per writer series
 //      and bucket then combined with the service's SocialCombiner (analytics/jobs/read.ts), the last
@@ -22,24 +22,49 @@
 //      StreamingJob does: warm-up over [end - hours, end - hours + warmup) with nothing kept, then the
 //      rest up to the last bucket closed at `--end` (settle from config). Only flags the service would
 //      write are kept (finite value and expectation).
-//   4. Scored with the soak test's hit rule (analytics/planted/hits.ts) against `plantedTruth` over
-//      the streamed span: planted anomalies starting in [stream start, stream end) and flags in it,
-//      stream end = `--end` minus 5 minutes, bucket-aligned (the soak test's `streamToMs`).
+//   4. Scored with the soak test's hit rule (analytics/planted/hits.ts, shared with the soak test)
+//      against `plantedTruth` over the streamed span: planted anomalies starting in [stream start,
+//      stream end) and flags in it, stream end = `--end` minus 5 minutes, bucket-aligned (the soak
+//      test's `streamToMs`).
 //
 // Time alignment with the soak test: there the collector starts at T, writes minutes
 // [T - 72 h, T), and the analysis clock `endMs` is read once the collector has finished (T plus the
-// collector's run time, one to two minutes); the streaming warm-up starts at endMs - 72 h. `--end` is
-// that endMs (default: now) and `--lead` the collector's run time in seconds (default 0: the history
-// ends at --end). The planted anomalies are fixed by the seed and the UTC time, so figures from runs at
-// different times of day cover different anomalies; pass the soak run's endMs to compare with it.
+// collector's run time: 145 s on a loaded 2-core machine); the streaming warm-up starts at
+// endMs - 72 h. `--end` is that endMs (default: now) and `--lead` the collector's run time in seconds
+// (default 0: the history ends at --end). The soak test prints both (`[simulate e2e] endMs ...` with
+// the replay command). The planted anomalies are fixed by the seed and the UTC time, so runs at
+// different times cover different anomalies: to compare detector versions, pin `--end`.
+//
+// Cache: step 1 is the real pipeline and costs 15-70 s (520,000 posts scored; the range is the
+// machine's load); steps 3-4 about 2 s. The bucket values read back in step 2 are kept in
+// ~/.cache/cryptocrawler/streaming-simulate/, keyed by a hash of the clock, the config file and the
+// contents of every source file they depend on (simulator, social pipeline, scorer, line protocol,
+// config schema, job options, this file), so with a pinned `--end` a detector change reruns in about
+// 3 s, and an edit to any of those inputs regenerates. `--no-cache` always regenerates.
 //
 // Output: recall, precision, each missed planted anomaly with the highest score each series of its
 // topic (or coin) reached within one bucket of its span, each false flag (series, time, score, kind,
 // value, expected). `--json` prints one JSON object instead; `--verbose` adds every flag and the
 // stage timings. Scores come from a second, identical set of detectors fed the same values (the
 // service's StreamingDetectors returns flags only); the run checks that both flag the same buckets.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+//
+// Checked against the soak test (detector 61a2d7a, simulator and pipeline at 1199c8e): its run with
+// endMs 2026-11-28T20:51:25.637Z (collector 145.1 s) gave recall 0.474 (18 of 38) and precision 0.348
+// (23 of 66); `--end 2026-11-28T20:51:25.637Z --lead 145.1` gives the same figures, the same 20 missed
+// anomalies and the same 43 false flags with bit-identical values and expectations.
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -243,6 +268,109 @@ function alignedFromPoints(
 // ---------------------------------------------------------------------------------------------------
 // The run
 
+// ---------------------------------------------------------------------------------------------------
+// Cache of the series: the detector is what changes between tuning runs, the data does not
+
+/** Where the series read back are kept between runs (the project's cache, beside the influxd build). */
+const CACHE_DIR = join(homedir(), '.cache', 'cryptocrawler', 'streaming-simulate');
+
+/**
+ * Everything the series depend on besides the clock and the config: the simulator, the social
+ * pipeline (router, scorer, rollups, post validation), the line protocol, the config schema and the
+ * job options. The other social sources and the trends (off here) are left out, so their edits do not
+ * throw the cache away; an edit to anything listed does.
+ */
+const CACHE_INPUTS = [
+  'collectors/social',
+  'collectors/all.ts',
+  'collectors/source.ts',
+  'src/collector',
+  'src/core/config',
+  'src/core/hash.ts',
+  'src/core/random.ts',
+  'src/core/write/line.ts',
+  'analytics/jobs/options.ts',
+  'analytics/jobs/series.ts',
+  'analytics/jobs/streaming.ts',
+  'package-lock.json',
+  'bench/streaming-simulate.ts',
+];
+const CACHE_SKIP = [
+  'collectors/social/x',
+  'collectors/social/bluesky',
+  'collectors/social/replay',
+  'collectors/social/trends',
+];
+
+function filesUnder(path: string): string[] {
+  if (!existsSync(path) || CACHE_SKIP.includes(path)) return [];
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path)
+    .sort()
+    .flatMap((name) => filesUnder(join(path, name)))
+    .filter((f) => !f.endsWith('.test.ts') && !f.includes('/testdata/'));
+}
+
+/** A hash of the inputs' contents, the config file and the clock: a change to any misses the cache. */
+function cacheKey(configFile: string, clock: Record<string, number>): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify(clock));
+  for (const f of [configFile, ...CACHE_INPUTS.flatMap(filesUnder)]) {
+    h.update(`\u0000${f}\u0000`);
+    h.update(readFileSync(f));
+  }
+  return h.digest('hex').slice(0, 32);
+}
+
+type Cached = AlignedSeries & { posts: number };
+
+const toJson = (a: Float64Array): (number | null)[] => Array.from(a, (x) => (Number.isNaN(x) ? null : x));
+const fromJson = (a: (number | null)[]): Float64Array => Float64Array.from(a, (x) => (x === null ? NaN : x));
+
+function writeCachedSeries(file: string, s: AlignedSeries, posts: number): void {
+  const topics = Object.fromEntries(
+    [...s.topics].map(([k, t]) => [
+      k,
+      { count: toJson(t.count), pos: toJson(t.pos), neg: toJson(t.neg), scoreSum: toJson(t.scoreSum) },
+    ]),
+  );
+  const prices = Object.fromEntries([...s.prices].map(([k, p]) => [k, toJson(p)]));
+  mkdirSync(CACHE_DIR, { recursive: true });
+  const body = { startMs: s.startMs, bucketMs: s.bucketMs, length: s.length, posts, topics, prices };
+  writeFileSync(`${file}.tmp`, JSON.stringify(body));
+  renameSync(`${file}.tmp`, file);
+}
+
+function readCachedSeries(file: string): Cached | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const c = JSON.parse(text) as {
+    startMs: number;
+    bucketMs: number;
+    length: number;
+    posts: number;
+    topics: Record<string, Record<keyof TopicSeries, (number | null)[]>>;
+    prices: Record<string, (number | null)[]>;
+  };
+  const topics = new Map<string, TopicSeries>(
+    Object.entries(c.topics).map(([k, t]) => [
+      k,
+      {
+        count: fromJson(t.count),
+        pos: fromJson(t.pos),
+        neg: fromJson(t.neg),
+        scoreSum: fromJson(t.scoreSum),
+      },
+    ]),
+  );
+  const prices = new Map(Object.entries(c.prices).map(([k, p]) => [k, fromJson(p)]));
+  return { startMs: c.startMs, bucketMs: c.bucketMs, length: c.length, posts: c.posts, topics, prices };
+}
+
 interface Args {
   hours: number;
   warmupHours: number;
@@ -251,6 +379,7 @@ interface Args {
   leadMs: number;
   verbose: boolean;
   json: boolean;
+  cache: boolean;
 }
 
 function parseCli(): Args {
@@ -262,6 +391,7 @@ function parseCli(): Args {
       end: { type: 'string' },
       lead: { type: 'string', default: '0' },
       verbose: { type: 'boolean', default: false },
+      'no-cache': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
   });
@@ -281,6 +411,7 @@ function parseCli(): Args {
     leadMs,
     verbose: values.verbose,
     json: values.json,
+    cache: !values['no-cache'],
   };
 }
 
@@ -342,22 +473,8 @@ async function main(): Promise<void> {
     const b = o.bucketMs;
     const H = 3_600_000;
 
-    // 1. The collector's history, in memory.
+    // The soak test's clock: warm-up from endMs - hours, live up to the last bucket closed at endMs.
     const collectorStartMs = args.endMs - args.leadMs;
-    const writer = new MemoryWriter();
-    const ctx = buildSourceContext({
-      config,
-      writer,
-      stateDir: join(work, 'state'),
-      now: () => collectorStartMs,
-    });
-    const source = simulateSource.create(ctx, config.sources.simulate as unknown as SimulateConfig);
-    await source.start();
-    await (source as unknown as { finished(): Promise<void> }).finished();
-    await source.stop();
-    let t = stage('collector history (posts, sentiment, rollups)', t0);
-
-    // 2-3. The soak test's clock: warm-up from endMs - hours, live up to the last bucket closed at endMs.
     const histStartMs = Math.floor((args.endMs - args.hours * H) / b) * b;
     const streamFromMs = histStartMs + args.warmupHours * H;
     const closedEndMs = Math.floor((args.endMs - settings.settleMs) / b) * b;
@@ -365,10 +482,48 @@ async function main(): Promise<void> {
     // Bucket 0 is read only for the first return, as the service reads one bucket in front.
     const readStartMs = histStartMs - b;
     const length = (closedEndMs - readStartMs) / b;
-    const aligned = alignedFromPoints(writer.main.values(), o, readStartMs, length);
+
+    // 1-2. The collector's history in memory, read back as the service reads it (or the cached copy).
+    const cacheFile = args.cache
+      ? join(
+          CACHE_DIR,
+          `${cacheKey(args.configFile, {
+            hours: args.hours,
+            collectorMinute: Math.floor(collectorStartMs / 60_000),
+            readStartMs,
+            length,
+          })}.json`,
+        )
+      : undefined;
+    const hit = cacheFile ? readCachedSeries(cacheFile) : undefined;
+    const cached = hit !== undefined;
+    let aligned: AlignedSeries;
+    let posts: number;
+    if (hit) [aligned, posts] = [hit, hit.posts];
+    else {
+      const writer = new MemoryWriter();
+      const ctx = buildSourceContext({
+        config,
+        writer,
+        stateDir: join(work, 'state'),
+        now: () => collectorStartMs,
+      });
+      const source = simulateSource.create(ctx, config.sources.simulate as unknown as SimulateConfig);
+      await source.start();
+      await (source as unknown as { finished(): Promise<void> }).finished();
+      await source.stop();
+      posts = writer.rawLines;
+      aligned = alignedFromPoints(writer.main.values(), o, readStartMs, length);
+      if (cacheFile) writeCachedSeries(cacheFile, aligned, posts);
+    }
+    let t = stage(
+      cached ? 'history read from the cache' : 'collector history (posts, sentiment, rollups) and read',
+      t0,
+    );
+
     const ids = streamingSeries(o.topics, o.symbols);
     const values = bucketValues(aligned, ids);
-    t = stage('series', t);
+    t = stage('bucket values', t);
 
     const detectors = StreamingDetectors.create(ids, b, histStartMs);
     const warmEnd = 1 + (streamFromMs - histStartMs) / b;
@@ -423,10 +578,14 @@ async function main(): Promise<void> {
       for (const id of ids) {
         if (id.key !== p.topic && id.key !== p.symbol) continue;
         const s = scores.get(seriesKey(id))!;
+        // The hit rule's window: buckets [start - 1, end + 1); a missing bucket (NaN) scores nothing.
         let m = NaN;
         const from = Math.max(1, (p.startMs - b - readStartMs) / b);
         const to = Math.min(length, (p.endMs + b - readStartMs) / b);
-        for (let i = from; i < to; i++) if (!(s[i]! <= m)) m = Number.isNaN(s[i]!) ? m : s[i]!;
+        for (let i = from; i < to; i++) {
+          const x = s[i]!;
+          if (!Number.isNaN(x) && !(x <= m)) m = x;
+        }
         maxScore[seriesKey(id)] = m;
       }
       return {
@@ -455,7 +614,7 @@ async function main(): Promise<void> {
       streamFrom: new Date(streamFromMs).toISOString(),
       streamTo: new Date(streamToMs).toISOString(),
       series: ids.length,
-      posts: writer.rawLines,
+      posts,
       planted: planted.length,
       recalled: score.found.length,
       recall: score.recall,
@@ -477,7 +636,7 @@ async function main(): Promise<void> {
     const g = (x: number): string => (Number.isFinite(x) ? Number(x.toPrecision(4)).toString() : String(x));
     out.push(
       `streaming detector on the simulate source: ${args.hours} h of history to ${result.end}, ` +
-        `warm-up ${args.warmupHours} h, streamed ${result.streamFrom} .. ${result.streamTo} (${ids.length} series, ${writer.rawLines} posts)`,
+        `warm-up ${args.warmupHours} h, streamed ${result.streamFrom} .. ${result.streamTo} (${ids.length} series, ${posts} posts${cached ? ', cached' : ''})`,
       `recall    ${n3(score.recall)}  (${score.found.length} of ${planted.length} planted anomalies)`,
       `precision ${n3(score.precision)}  (${score.correct.length} of ${found.length} flags in a planted span)`,
       '',
