@@ -72,6 +72,11 @@ const EXPECTED: Record<string, string[]> = {
   'panel Granger causality (latest test per direction)': ['direction', 'f', 'p_value', 'lags', 'significant'],
 };
 
+/** The dashboards this seed feeds; trends.json reads the trends hook's measurements (grafana-trends.test.ts). */
+const influxDashboards = (s: GrafanaSettings) => {
+  const { trends: _trends, ...rest } = buildDashboards(s);
+  return Object.values(rest);
+};
 const key = (e: CatalogEntry): string => (e.where in EXPECTED ? e.where : `${e.where}#${e.refId}`);
 
 let settings: GrafanaSettings;
@@ -100,7 +105,7 @@ beforeAll(async () => {
   await wc.close();
   settings = { ...DEFAULT_SETTINGS, buckets };
   clean = { ...DEFAULT_SETTINGS, buckets: cleanBuckets };
-  entries = Object.values(buildDashboards(settings))
+  entries = influxDashboards(settings)
     .flatMap(catalog)
     .filter((e) => e.lang === 'flux');
 });
@@ -314,7 +319,7 @@ describe('combinedSocial: shards and replicas (issue 16)', () => {
       `from(bucket: "${sharded.main}") |> range(start: -1d) |> filter(fn: (r) => r._measurement == "social" and r._field == "count" and r.topic == "bitcoin") |> group() |> count()`,
     );
     expect(points[0]!._value).toBe(SEED_MINUTES * 2 * 4);
-    const shardedEntries = Object.values(buildDashboards({ ...DEFAULT_SETTINGS, buckets: sharded }))
+    const shardedEntries = influxDashboards({ ...DEFAULT_SETTINGS, buckets: sharded })
       .flatMap(catalog)
       .filter((e) => e.lang === 'flux');
     const social = entries.filter((e) => e.query.includes('"social"'));

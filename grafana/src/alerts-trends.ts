@@ -3,6 +3,7 @@
 // interval lands and resolves once the point is older than the look-back. Registered with one line
 // in alerts.ts (allAlertSpecs).
 import type { AlertSpec } from './alerts.ts';
+import { EMERGING_PANEL_TITLE } from './dashboards/trends.ts';
 import { and, eq, from } from './flux.ts';
 import type { GrafanaSettings } from './settings.ts';
 
@@ -19,6 +20,7 @@ export function trendAlertSpecs(s: GrafanaSettings): AlertSpec[] {
       uid: 'cryptocrawler-emerging-term',
       title: EMERGING_ALERT_TITLE,
       anchor: 'emerging-term',
+      panel: { dashboard: 'trends', title: EMERGING_PANEL_TITLE },
       check: [
         'Open the Trends dashboard on the topic: the Emerging terms table names the term, its posts and its baseline.',
         'Read a few posts with the term (raw bucket, measurement `post`): a listing, a hack, an exchange, or spam?',

@@ -13,6 +13,7 @@ export const DASHBOARD_UIDS = {
   correlationLag: 'cryptocrawler-correlation-lag',
   collectorHealth: 'cryptocrawler-collector-health',
   runbook: 'cryptocrawler-runbook',
+  trends: 'cryptocrawler-trends',
 } as const;
 
 export const DASHBOARD_TAG = 'cryptocrawler';

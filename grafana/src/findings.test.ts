@@ -136,8 +136,10 @@ describe('issue 14 findings, each fixed', () => {
       load('grafana/provisioning/alerting/rules.yaml').groups[0] as { rules: Record<string, unknown>[] }
     ).rules;
     const runbook = dashboards.runbook.panels as dashboard.Panel[];
-    const ours = new Set(alertSpecs(DEFAULT_SETTINGS).map((a) => a.uid));
-    for (const r of rules.filter((x) => ours.has(String(x.uid)))) {
+    // Every rule, the trend rules of issue 13 included, links a panel of a provisioned dashboard.
+    expect(rules.map((r) => r.uid)).toEqual(allAlertSpecs(DEFAULT_SETTINGS).map((a) => a.uid));
+    for (const r of rules) {
+      expect(Object.values(DASHBOARD_UIDS), String(r.title)).toContain(r.dashboardUid);
       const d = Object.values(dashboards).find((x) => x.uid === r.dashboardUid);
       expect(d, String(r.title)).toBeDefined();
       expect(

@@ -38,6 +38,9 @@ describe('generated Grafana files', () => {
     }
     for (const [path, text] of renderAll(DEFAULT_SETTINGS)) {
       if (path.endsWith('.yaml')) expect(text.split('\n')[0]).toBe(`# ${GENERATED_MARKER}`);
+      // Every dashboard file Grafana loads is one of DASHBOARD_UIDS (links and alert rules name them).
+      if (path.startsWith('grafana/dashboards/'))
+        expect(Object.values(DASHBOARD_UIDS), path).toContain((JSON.parse(text) as { uid: string }).uid);
     }
   });
 
@@ -57,7 +60,7 @@ describe('generated Grafana files', () => {
         e.where,
       ).toBe(true);
     }
-    // Anomalies and news on the Coin and the Correlation & lag dashboards.
+    // Anomalies and news on the Coin and the Correlation & lag dashboards, emerging terms on Trends.
     expect(
       all.filter((e) => e.where.startsWith('annotation')).map((e) => `${e.dashboard} ${e.refId}`),
     ).toEqual([
@@ -65,11 +68,13 @@ describe('generated Grafana files', () => {
       'cryptocrawler-coin News',
       'cryptocrawler-correlation-lag Anomalies',
       'cryptocrawler-correlation-lag News',
+      'cryptocrawler-trends Emerging',
     ]);
     expect(all.filter((e) => e.where.startsWith('variable')).map((e) => e.refId)).toEqual([
       'coin',
       'topic',
       'coin',
+      'topic',
       'topic',
     ]);
   });

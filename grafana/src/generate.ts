@@ -30,6 +30,7 @@ export const DASHBOARD_FILES = {
   correlationLag: 'grafana/dashboards/correlation-lag.json',
   collectorHealth: 'grafana/dashboards/collector-health.json',
   runbook: 'grafana/dashboards/runbook.json',
+  trends: TRENDS_DASHBOARD_FILE,
 } as const;
 
 /** The dashboards as Grafana JSON models, with the defaults pass applied. */
@@ -42,6 +43,7 @@ export function buildDashboards(
     correlationLag: finish(correlationLagDashboard(s).build()),
     collectorHealth: finish(collectorHealthDashboard(s).build()),
     runbook: finish(runbookDashboard(s).build()),
+    trends: finish(trendsDashboard(s).build()),
   };
 }
 
@@ -72,7 +74,6 @@ export function renderAll(s: GrafanaSettings): Map<string, string> {
   for (const [key, path] of Object.entries(DASHBOARD_FILES)) {
     files.set(path, `${JSON.stringify(dashboards[key as keyof typeof DASHBOARD_FILES], null, 2)}\n`);
   }
-  files.set(TRENDS_DASHBOARD_FILE, `${JSON.stringify(finish(trendsDashboard(s).build()), null, 2)}\n`);
   files.set('grafana/provisioning/datasources/datasources.yaml', yamlFile(datasourcesFile(s)));
   files.set('grafana/provisioning/dashboards/dashboards.yaml', yamlFile(dashboardProvidersFile(s)));
   files.set('grafana/provisioning/alerting/rules.yaml', yamlFile(alertRulesFile(s, dashboards)));

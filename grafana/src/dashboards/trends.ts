@@ -6,16 +6,18 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { DEFAULT_TREND_INTERVALS, DEFAULT_TREND_TOP } from '../../../collectors/social/trends/config.ts';
-import { baseDashboard } from '../common.ts';
+import { DASHBOARD_UIDS, baseDashboard } from '../common.ts';
 import { and, eq, from, raw, tagValues, variable, type FluxQuery } from '../flux.ts';
 import type { GrafanaSettings } from '../settings.ts';
 import { influx, influxRef } from '../targets.ts';
 
-export const TRENDS_DASHBOARD_UID = 'cryptocrawler-trends';
+export const TRENDS_DASHBOARD_UID = DASHBOARD_UIDS.trends;
 export const TRENDS_DASHBOARD_FILE = 'grafana/dashboards/trends.json';
 /** Rows of the emerging-terms and themes tables (the newest first). */
 export const EMERGING_ROWS = 50;
 export const THEME_ROWS = 20;
+/** The panel the emerging-term alert links to (alerts-trends.ts). */
+export const EMERGING_PANEL_TITLE = 'Emerging terms (every ${interval}, all topics)';
 
 const topic = variable('topic');
 const interval = variable('interval');
@@ -152,7 +154,7 @@ export function trendsDashboard(s: GrafanaSettings): dashboard.DashboardBuilder 
   b.withPanel(
     tablePanel(
       s,
-      'Emerging terms (every ${interval}, all topics)',
+      EMERGING_PANEL_TITLE,
       'Terms rarely or never seen before that jumped, newest first; each raised the emerging-term alert once.',
       q.emerging,
       12,
