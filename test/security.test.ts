@@ -78,7 +78,8 @@ describe('secrets and privacy', () => {
     });
     // The failure is really exercised: InfluxDB refused the planted token and the collector said so.
     expect(output).toMatch(/write failed|spooled/);
-    expect(metrics).toMatch(/cryptocrawler_write_errors_total\{class="auth"/);
+    // Counted, not just exported (every class is exported at 0 from the start).
+    expect(metrics).toMatch(/^cryptocrawler_write_errors_total\{class="auth"[^}]*\} [1-9]/m);
     expectNoSecret(output);
     expectNoSecret(metrics);
     // No post text, id or author in any label: label values are bounded names only.

@@ -70,9 +70,14 @@ export function healthPanels(s: GrafanaSettings): HealthPanel[] {
     },
     {
       title: 'Stream reconnects',
-      description: 'Reconnects per second of the streaming sources, by source and reason.',
+      description:
+        'Reconnects per second of the streaming sources: all of them (0 while none runs, e.g. with only the ' +
+        'simulate, replay or polling sources), and by source and reason.',
       unit: UNITS.reconnects,
       exprs: [
+        // The family exists only once a stream source runs: `or on() vector(0)` keeps the total at 0
+        // without one, and stays out of the way (on() matches any left-hand series) when one runs.
+        { expr: `sum(rate(${P}stream_reconnects_total[${RI}])) or on() vector(0)`, legend: 'all streams' },
         {
           expr: `sum by (source, reason) (rate(${P}stream_reconnects_total[${RI}]))`,
           legend: '{{source}}: {{reason}}',

@@ -15,6 +15,16 @@ export type WriteErrorClass =
   /** No HTTP answer: refused, reset, timed out. */
   | 'network';
 
+/** Every class, so a writer can export each counter at 0 before the first error (Prometheus' convention). */
+const CLASSES: Record<WriteErrorClass, true> = {
+  rejected: true,
+  too_large: true,
+  auth: true,
+  server: true,
+  network: true,
+};
+export const WRITE_ERROR_CLASSES = Object.keys(CLASSES) as WriteErrorClass[];
+
 export interface ClassifiedWriteError {
   class: WriteErrorClass;
   canRetry: boolean;

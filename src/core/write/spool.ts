@@ -81,6 +81,7 @@ export class DiskSpool implements WriteSpool {
       spooled: r.counter('spool_appended_lines_total', 'Lines written to the disk spool.'),
       replayed: r.counter('spool_replayed_lines_total', 'Lines replayed from the disk spool to InfluxDB.'),
     };
+    this.m.dropped.inc({ reason: 'spool_full' }, 0);
     this.recover();
     this.timer = setInterval(() => this.sync(), o.syncIntervalMs);
     this.timer.unref();

@@ -8,7 +8,7 @@ import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
 import type { ServiceRegistry } from '../metrics/registry.ts';
 import { backoffMs } from '../backoff.ts';
-import { classifyWriteError, type ClassifiedWriteError } from './errors.ts';
+import { WRITE_ERROR_CLASSES, classifyWriteError, type ClassifiedWriteError } from './errors.ts';
 
 export type BucketRole = 'raw' | 'main';
 
@@ -75,6 +75,17 @@ export const DEFAULT_CLOSE_DRAIN_MS = 5_000;
 export const DEFAULT_CLOSE_DRAIN_NO_SPOOL_MS = 120_000;
 /** Spool replays back off from 500 ms to this cap: a recovered server should not wait long to be used. */
 export const REPLAY_BACKOFF_CAP_MS = 5_000;
+/** Why the writer gives points up (`points_dropped_total{reason}`; the spool adds `spool_full`). */
+export const WRITER_DROP_REASONS = [
+  'writer_closed',
+  'rejected',
+  'too_large',
+  'spool_error',
+  'shutdown',
+  'retry_expired',
+  'buffer_full',
+] as const;
+export type WriterDropReason = (typeof WRITER_DROP_REASONS)[number];
 
 export class InfluxWriter implements PointWriter {
   private readonly o: WriterOptions;
@@ -122,6 +133,10 @@ export class InfluxWriter implements PointWriter {
         'Unix time of the last successful write.',
       ),
     };
+    // Every error class and drop reason is exported at 0 from the start (Prometheus' convention), so
+    // rate() sees the first one and a healthy service shows 0 rather than no series.
+    for (const c of WRITE_ERROR_CLASSES) this.m.errors.inc({ class: c }, 0);
+    for (const r of WRITER_DROP_REASONS) this.m.dropped.inc({ reason: r }, 0);
     this.m.buffer.set({ where: 'memory' }, 0);
     this.m.buffer.set({ where: 'spool' }, 0);
     this.apis = {
@@ -329,7 +344,7 @@ export class InfluxWriter implements PointWriter {
     this.updateGauge();
   }
 
-  private async overflow(bucket: BucketRole, lines: string[], reason: string): Promise<void> {
+  private async overflow(bucket: BucketRole, lines: string[], reason: WriterDropReason): Promise<void> {
     if (this.o.spool) {
       try {
         await this.o.spool.append(bucket, lines);
