@@ -3,11 +3,10 @@
 // then opened in headless Chromium (shipped inside an npm package: @sparticuz/chromium with
 // puppeteer-core, no system package). Every panel must have drawn data; screenshots of each
 // dashboard are saved under $DASHBOARD_SCREENSHOTS or the temp dir, and their paths printed.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import chromium from '@sparticuz/chromium';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyticsMetrics } from '../analytics/jobs/metrics.ts';
 import { SOURCE_SCHEMAS } from '../collectors/all.ts';
@@ -24,6 +23,13 @@ import {
   startLocalPrometheus,
   type LocalPrometheus,
 } from '../src/prometheus/local-server.ts';
+import {
+  inspectPage,
+  launchChromium,
+  misplaced,
+  overlaps,
+  screenshotDashboards,
+} from './helpers/dashboards-page.ts';
 import { grafanaSeed } from './helpers/grafana-seed.ts';
 import { freshBuckets, influxEnv, testWriter } from './helpers/influx.ts';
 
@@ -38,21 +44,6 @@ let result: RenderResult;
 let browser: Browser | undefined;
 const shots =
   process.env.DASHBOARD_SCREENSHOTS ?? join(tmpdir(), `cryptocrawler-dashboards-${NOW.toString(36)}`);
-
-/** The DOM parts the page check reads (the test's tsconfig has no DOM library). */
-interface PanelElement {
-  dataset: Record<string, string | undefined>;
-  offsetWidth: number;
-  querySelector(s: string): unknown;
-  closest(s: string): { id: string } | null;
-}
-interface CanvasLike {
-  width: number;
-  height: number;
-  getContext(k: '2d'): {
-    getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
-  };
-}
 
 async function until(what: string, f: () => Promise<boolean>, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -158,60 +149,31 @@ describe('dashboards render', () => {
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
   });
 
-  it('draws every panel in headless Chromium, at its grid position, with data', async () => {
+  it('draws every panel in headless Chromium, at its grid position without overlap, stacks stacked', async () => {
     const t0 = Date.now();
-    browser = await puppeteer.launch({
-      executablePath: await chromium.executablePath(),
-      // An explicit locale: from a POSIX environment Chromium's default ("en-US@posix") breaks Intl.
-      args: [...chromium.args, '--lang=en-US'],
-      env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: 'en_US.UTF-8' },
-      headless: true,
-      defaultViewport: { width: 1600, height: 1000 },
-    });
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`file://${result.page}`, { waitUntil: 'load' });
-    await page.waitForSelector('body[data-rendered="true"]', { timeout: 20_000 });
-    const panels = await page.$$eval('.panel', (els) =>
-      els.map((e) => {
-        const el = e as PanelElement;
-        const canvas = el.querySelector('canvas') as CanvasLike | null;
-        let ink = -1;
-        if (canvas) {
-          // Pixels that are not transparent: a chart that drew something.
-          const c = canvas.getContext('2d')!;
-          const d = c.getImageData(0, 0, canvas.width, canvas.height).data;
-          ink = 0;
-          for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) ink++;
-        }
-        return {
-          title: `${el.closest('section')!.id} / ${el.dataset.panelTitle}`,
-          type: el.dataset.panelType,
-          status: el.dataset.panelStatus,
-          points: Number(el.dataset.points),
-          ink,
-          width: el.offsetWidth,
-        };
-      }),
-    );
+    browser = await launchChromium();
+    const { page, panels, errors } = await inspectPage(browser, result.page);
     expect(errors).toEqual([]);
     const expected = result.dashboards.reduce((a, d) => a + d.panels.length, 0);
     expect(panels.length).toBe(expected);
     expect(panels.filter((p) => p.status !== 'ok')).toEqual([]);
     for (const p of panels) {
       expect(p.points, p.title).toBeGreaterThan(0);
-      expect(p.width, p.title).toBeGreaterThan(50);
-      if (['timeseries', 'trend', 'barchart'].includes(p.type!)) expect(p.ink, p.title).toBeGreaterThan(500);
+      expect(p.box.width, p.title).toBeGreaterThan(50);
+      if (['timeseries', 'trend', 'barchart'].includes(p.type)) expect(p.ink, p.title).toBeGreaterThan(500);
+      expect(p.stackErrors, p.title).toEqual([]);
     }
-    mkdirSync(shots, { recursive: true });
-    const saved: string[] = [];
-    for (const d of result.dashboards) {
-      const section = await page.$(`section[id="${d.uid}"]`);
-      const path = join(shots, `${d.key}.png`);
-      await section!.screenshot({ path: path as `${string}.png` });
-      saved.push(path);
-    }
+    expect(overlaps(panels)).toEqual([]);
+    expect(misplaced(panels)).toEqual([]);
+    // The seed writes two coin topics and two sources: the stacked panels really stack.
+    const stacked = (title: string) => panels.find((p) => p.title === title)!.stacked;
+    expect(stacked('Posts per coin topic')).toBe(2);
+    expect(stacked('Sentiment of ${topic}: positive, negative, neutral')).toBe(3);
+    const saved = await screenshotDashboards(
+      page,
+      result.dashboards.map((d) => d.uid),
+      shots,
+    );
     process.stderr.write(
       `[dashboards-render] ${panels.length} panels drawn in Chromium in ${Date.now() - t0} ms; screenshots:\n  ${saved.join('\n  ')}\n`,
     );

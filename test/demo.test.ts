@@ -1,5 +1,6 @@
-// The README's demo, short: the real command, its own influxd, the simulate source and the analytics,
-// and a report with non-zero numbers in which the planted anomalies are found.
+// The README's demo, short: the real command, its own influxd, the simulate source, the news wire and
+// the analytics, a report with non-zero numbers in which the planted anomalies are found, and a
+// dashboards page without an empty panel (test/soak/demo-dashboards.test.ts opens it in Chromium).
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
@@ -41,5 +42,9 @@ describe('npm run demo (short)', () => {
     expect(Number(planted![2])).toBeGreaterThan(20);
     expect(Number(planted![3])).toBeGreaterThanOrEqual(0.9);
     expect(Number(planted![4])).toBeGreaterThanOrEqual(0.8);
+    // The dashboards page: every panel's query returned data (news from the local RSS wire, the
+    // health counters exported at 0, the analytics durations scraped after the run).
+    expect(stderr).toMatch(/news: a local RSS wire at http:\/\/127\.0\.0\.1:\d+\/news\.xml/);
+    expect(stdout).toMatch(/^Dashboards \(\d+ panels, 0 without data\), open in a browser:$/m);
   }, 240_000);
 });

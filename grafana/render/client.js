@@ -150,6 +150,29 @@
     );
   }
 
+  /**
+   * Grafana's stacking (custom.stacking.mode "normal"): each stacked series is drawn on top of the
+   * stack below it (same group and axis), as running sums, and a band fills from the series below it
+   * to itself, so the layers never overlap. Null stays a gap and adds nothing. Series that do not
+   * stack are returned unchanged.
+   */
+  function stackSeries(data, groupOf) {
+    const out = data.slice();
+    const bands = [];
+    const sums = new Map();
+    const below = new Map();
+    for (let i = 1; i < data.length; i++) {
+      const g = groupOf[i];
+      if (!g) continue;
+      const acc = sums.get(g) || new Array(data[0].length).fill(0);
+      sums.set(g, acc);
+      out[i] = data[i].map((v, j) => (v === null || v === undefined ? null : (acc[j] += v)));
+      if (below.has(g)) bands.push({ series: [i, below.get(g)] });
+      below.set(g, i);
+    }
+    return { data: out, bands };
+  }
+
   /** A uPlot chart: x is time (timeseries) or a number (trend, barchart). */
   function chart(body, panel, names, data, xTime, xCategories) {
     const width = body.clientWidth - 4;
@@ -163,6 +186,7 @@
     if (xCategories) axes[0].values = (u, splits) => splits.map((s) => xCategories[Math.round(s)] ?? '');
     const scaleOf = new Map();
     const series = [{}];
+    const groupOf = [null];
     names.forEach((name, i) => {
       const st = seriesStyle(panel, name, i);
       const sparse = data[i + 1].filter((v) => v !== null).length < 20;
@@ -192,6 +216,8 @@
           label: st.p.custom.axisLabel,
         });
       }
+      const stacking = st.p.custom.stacking;
+      groupOf.push(stacking && stacking.mode === 'normal' ? key + '/' + (stacking.group || 'A') : null);
       series.push({
         label: st.p.displayName || name,
         scale: key,
@@ -205,12 +231,24 @@
         value: (u, v) => fmt(v, st.p),
       });
     });
+    const stacked = stackSeries(data, groupOf);
     const u = new uPlot(
-      { width, height, scales, axes, series, legend: { show: true, live: false }, cursor: { show: false } },
-      data,
+      {
+        width,
+        height,
+        scales,
+        axes,
+        series,
+        bands: stacked.bands,
+        legend: { show: true, live: false },
+        cursor: { show: false },
+      },
+      stacked.data,
       body,
     );
     body.parentElement.uplot = u;
+    // For the headless test: the values as queried beside the values drawn.
+    body.parentElement.rawData = data;
     return u;
   }
 
@@ -327,9 +365,13 @@
         const link = p.links && p.links[0];
         if (link && v !== null && v !== undefined) {
           const a = el('a', '', text);
-          a.href = link.url
-            .replace(/\$\{__data\.fields\.(\w+)\}/g, (_, f) => encodeURIComponent(r[f] ?? ''))
-            .replace('${__url_time_range}', '');
+          // A link that is one field (the article's URL) is that URL; a field inside a URL is encoded.
+          const whole = /^\$\{__data\.fields\.(\w+)\}$/.exec(link.url);
+          a.href = whole
+            ? String(r[whole[1]] ?? '')
+            : link.url
+                .replace(/\$\{__data\.fields\.(\w+)\}/g, (_, f) => encodeURIComponent(r[f] ?? ''))
+                .replace('${__url_time_range}', '');
           if (link.targetBlank) a.target = '_blank';
           td.append(a);
         } else td.textContent = text;

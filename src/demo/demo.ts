@@ -1,7 +1,9 @@
 // The demo: the whole pipeline on one machine, no API key, no Docker. A real influxd (built once,
-// cached), `setup`, the collector on the seeded simulate source (days of history first, then live),
-// the analytics service, Prometheus (built once like influxd), and after `durationSeconds` a terminal report
-// that sets the anomalies found beside those planted.
+// cached), `setup`, the collector on the seeded simulate source (days of history first, then live)
+// and on the rss source reading a local news wire (news-feed.ts: headlines of what the simulator
+// planted, in the RSS wire format), the analytics service, Prometheus (built once like influxd), and
+// after `durationSeconds` a terminal report that sets the anomalies found beside those planted, and
+// the dashboards drawn from all of it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,13 +13,31 @@ import { startCollector } from '../collector/service.ts';
 import type { Config } from '../core/config/load.ts';
 import type { Logger } from '../core/log.ts';
 import { freePort, resolveInfluxd, startLocalInfluxd } from '../influx/local-server.ts';
-import { resolvePrometheus, startLocalPrometheus } from '../prometheus/local-server.ts';
+import { resolvePrometheus, startLocalPrometheus, type LocalPrometheus } from '../prometheus/local-server.ts';
 import { setupInflux, setupOptionsFromConfig } from '../influx/setup.ts';
 import { renderDashboards } from '../../grafana/render/index.ts';
 import { settingsFromConfig } from '../../grafana/src/settings.ts';
 import { formatReport } from '../report/format.ts';
 import { readReport } from '../report/queries.ts';
+import { rssConfigSchema } from '../../collectors/news/rss/config.ts';
+import type { RssSource } from '../../collectors/news/rss/source.ts';
+import { DEMO_FEED_NAME, startDemoNewsFeed } from './news-feed.ts';
 import { matchPlanted } from './planted.ts';
+
+/** Prometheus' scrape interval in the demo, seconds. */
+export const DEMO_SCRAPE_SECONDS = 5;
+/** The demo's analytics run timeout, seconds (the first run analyses days of history). */
+export const DEMO_RUN_TIMEOUT_SECONDS = 300;
+
+/** Resolves once Prometheus has scraped every target at or after `sinceS` (bounded: a few intervals). */
+async function scrapedAfter(prom: LocalPrometheus, sinceS: number, intervalS: number): Promise<void> {
+  const deadline = Date.now() + (3 * intervalS + 5) * 1000;
+  while (Date.now() < deadline) {
+    const up = await prom.query('timestamp(up)').catch(() => []);
+    if (up.length > 0 && up.every((s) => s.value >= sinceS)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
 
 export interface DemoOptions {
   config: Config;
@@ -56,6 +76,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
 
     const cfg: Config = structuredClone(o.config);
     cfg.influx.url = influx.url;
+    // The first run covers the whole anomaly look-back (days) from a cold start; on a busy machine it
+    // outlasts the timeout sized for the one-minute schedule, and a run that times out writes nothing.
+    cfg.analytics.runTimeoutSeconds = Math.max(cfg.analytics.runTimeoutSeconds, DEMO_RUN_TIMEOUT_SECONDS);
     cfg.services.collector.port = await freePort();
     cfg.services.analytics.port = await freePort();
     const admin = `demo-admin-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
@@ -71,18 +94,28 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         { name: 'collector', targets: [`127.0.0.1:${cfg.services.collector.port}`] },
         { name: 'analytics', targets: [`127.0.0.1:${cfg.services.analytics.port}`] },
       ],
-      scrapeIntervalS: 5,
+      scrapeIntervalS: DEMO_SCRAPE_SECONDS,
     });
     cleanups.unshift(() => prom.stop());
     say(`Prometheus 3.5 scraping both services at ${prom.url}`);
 
     const startedAt = Date.now();
+    const simCfg = cfg.sources.simulate as { historyHours?: number } | undefined;
+    const historyHours = simCfg?.historyHours ?? 72;
+    const wire = await startDemoNewsFeed({ config: cfg, fromMs: startedAt - historyHours * 3600_000 });
+    cleanups.unshift(() => wire.stop());
+    cfg.sources.rss = rssConfigSchema.parse({
+      enabled: true,
+      feeds: [{ url: wire.url, name: DEMO_FEED_NAME }],
+      pollIntervalSeconds: 30,
+    });
+    say(`news: a local RSS wire at ${wire.url} (headlines of the planted events), read by the rss source`);
     say('collector: simulate source generating history (this fills days of 1-minute data), then live posts');
     const collector = await startCollector({
       config: cfg,
       token: setup.tokens.collector,
       log: o.log,
-      sources: ['simulate'],
+      sources: ['simulate', 'rss'],
       dataDir: join(work, 'collector'),
     });
     cleanups.unshift(() => collector.stop());
@@ -117,7 +150,11 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       await Promise.race([new Promise((r) => setTimeout(r, remaining)), o.interrupted]);
       await analytics.runNow();
     }
+    const rss = collector.running.find((r) => r.def.name === 'rss')?.source as RssSource | undefined;
+    await rss?.whenIdle();
     await collector.writer.flush();
+    // The page shows Prometheus as of its last scrape: wait for one after the last analytics run.
+    await scrapedAfter(prom, Date.now() / 1000, DEMO_SCRAPE_SECONDS);
 
     const src = {
       url: influx.url,
@@ -125,8 +162,6 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       org: cfg.influx.org,
       buckets: { main: cfg.influx.buckets.main.name, raw: cfg.influx.buckets.raw.name },
     };
-    const simCfg = cfg.sources.simulate as { historyHours?: number } | undefined;
-    const historyHours = simCfg?.historyHours ?? 72;
     const sinceSeconds = Math.ceil(historyHours * 3600 + (Date.now() - startedAt) / 1000 + 120);
     const data = await readReport(src, `-${sinceSeconds}s`, cfg.quotes[0]);
     const truth = plantedTruth(cfg, Date.now() - sinceSeconds * 1000, Date.now());
@@ -140,7 +175,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       settings: settingsFromConfig(cfg),
       influx: { url: influx.url, token: setup.tokens.grafana, org: cfg.influx.org },
       prometheusUrl: prom.url,
-      scrapeSeconds: 5,
+      scrapeSeconds: DEMO_SCRAPE_SECONDS,
       out: o.dashboardsDir ?? join(tmpdir(), 'cryptocrawler-demo-dashboards'),
       rangeSeconds: Math.min(historyHours, 24) * 3600,
     });

@@ -9,13 +9,18 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .summary('run the whole pipeline locally on simulated data and print a report')
     .description(
-      'Start a real local InfluxDB (built once, cached), set it up, run the collector on the seeded simulate\n' +
-        'source and the analytics service (and Prometheus when installed), then print a report: posts and\n' +
-        'sentiment per topic, price change, correlation per window, lag, and the anomalies found against\n' +
-        'those planted. No API key, no Docker. Ctrl-C stops early and still prints the report.',
+      'Start a real local InfluxDB and Prometheus (built once, cached), set InfluxDB up, run the collector on\n' +
+        'the seeded simulate source and on a local news wire (RSS), and the analytics service, then print a\n' +
+        'report: posts and sentiment per topic, price change, correlation per window, lag, and the anomalies\n' +
+        'found against those planted; and draw the dashboards into one HTML page. No API key, no Docker.\n' +
+        'Ctrl-C stops early and still prints the report.',
     )
     .option('--duration <seconds>', 'how long to run before the report', (v) => Number(v), 60)
-    .action(async (opts: { duration: number }, cmd: Command) => {
+    .option(
+      '--dashboards-out <dir>',
+      'where the rendered dashboards page goes (default: <tmp>/cryptocrawler-demo-dashboards)',
+    )
+    .action(async (opts: { duration: number; dashboardsOut?: string }, cmd: Command) => {
       if (!Number.isFinite(opts.duration) || opts.duration < 0)
         throw new Error('--duration: expected seconds >= 0');
       const config = loadConfig(cmd);
@@ -26,6 +31,7 @@ export function registerDemo(program: Command): void {
         log,
         say: (l) => process.stderr.write(`${l}\n`),
         interrupted: untilSignal(),
+        ...(opts.dashboardsOut ? { dashboardsDir: opts.dashboardsOut } : {}),
       });
       process.stdout.write(`\n${result.report}`);
       const d = result.dashboards;
