@@ -28,6 +28,11 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '600' },
     shards: { type: 'string', default: '3' },
     analytics: { type: 'string', default: '2' },
+    // Write options of every process (config influx.write); unset = the config defaults.
+    'batch-size': { type: 'string' },
+    'gzip-threshold': { type: 'string' },
+    // Writes a V8 CPU profile of each collector to this directory (node --cpu-prof), for profiling.
+    profile: { type: 'string' },
   },
 });
 const RATE = Number(args.rate);
@@ -35,6 +40,10 @@ const SECONDS = Number(args.seconds);
 const SHARDS = Number(args.shards);
 const ANALYTICS = Number(args.analytics);
 const POSTS = RATE * SECONDS;
+const WRITE = {
+  ...(args['batch-size'] ? { batchSize: Number(args['batch-size']) } : {}),
+  ...(args['gzip-threshold'] ? { gzipThresholdBytes: Number(args['gzip-threshold']) } : {}),
+};
 /** CPU times in /proc are in clock ticks (USER_HZ): 100 on Linux. */
 const TICKS_PER_S = 100;
 
@@ -160,6 +169,7 @@ async function main(): Promise<void> {
         org,
         buckets: { main: { name: 'crypto' }, raw: { name: 'crypto_raw' } },
         spool: { dir: join(dir, 'spool') },
+        ...(Object.keys(WRITE).length ? { write: WRITE } : {}),
       },
       ...(yaml.load(TOPICS_YAML) as object),
       services: {
@@ -171,7 +181,9 @@ async function main(): Promise<void> {
     };
     const configFile = join(work, `${name}.yaml`);
     writeFileSync(configFile, yaml.dump(cfg));
-    const child = spawn(process.execPath, ['bin/cryptocrawler.js', '-c', configFile, ...argv], {
+    const prof =
+      args.profile && argv[0] === 'collect' ? ['--cpu-prof', '--cpu-prof-dir', join(args.profile, name)] : [];
+    const child = spawn(process.execPath, [...prof, 'bin/cryptocrawler.js', '-c', configFile, ...argv], {
       env: { ...process.env, INFLUX_TOKEN: token, INFLUX_COLLECTOR_TOKEN: token },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -204,11 +216,26 @@ async function main(): Promise<void> {
   const influxStart = cpuSeconds(server.pid);
   const spawnedAt = Date.now();
   const samples: string[] = [];
+  interface Sample {
+    t: number;
+    records: number;
+    shards: number;
+    analytics: number;
+    influxd: number;
+  }
+  const cpuSample = (t: number, records: number): Sample => ({
+    t,
+    records,
+    shards: collectors.reduce((a, p) => a + cpuSeconds(p.child.pid), 0),
+    analytics: analytics.reduce((a, p) => a + cpuSeconds(p.child.pid), 0),
+    influxd: cpuSeconds(server.pid) - influxStart,
+  });
+  const series: Sample[] = [];
   let wall0 = 0;
-  let lastRecords = 0;
-  let lastAt = Date.now();
   let maxBehind = 0;
   let lastRecordAt = 0;
+  const perPost = (a: Sample, b: Sample, k: 'shards' | 'influxd'): string =>
+    b.records > a.records ? (((b[k] - a[k]) / (b.records - a.records)) * 1e6).toFixed(0) : '-';
   for (;;) {
     await sleep(wall0 ? 10_000 : 500);
     const texts = await Promise.all(collectors.map(metricsOf));
@@ -219,16 +246,16 @@ async function main(): Promise<void> {
       if (records === 0) continue;
       wall0 = now;
       process.stderr.write(`replay started ${((now - spawnedAt) / 1000).toFixed(0)} s after spawning\n`);
-      lastAt = now;
-      lastRecords = records;
+      series.push(cpuSample(0, records));
       continue;
     }
     const elapsed = (now - wall0) / 1000;
     const behind = Math.max(0, Math.min(SECONDS, elapsed) * RATE - records) / RATE;
     maxBehind = Math.max(maxBehind, behind);
-    const line = `t=${elapsed.toFixed(0)}s records/s (slowest shard) ${((records - lastRecords) / ((now - lastAt) / 1000)).toFixed(0)} behind ${behind.toFixed(1)} s read ${((records / POSTS) * 100).toFixed(1)}% influxd cpu ${(cpuSeconds(server.pid) - influxStart).toFixed(0)} s; shards cpu ${collectors.map((p) => cpuSeconds(p.child.pid).toFixed(0)).join('/')} s`;
-    lastRecords = records;
-    lastAt = now;
+    const prev = series.at(-1)!;
+    const cur = cpuSample(elapsed, records);
+    series.push(cur);
+    const line = `t=${elapsed.toFixed(0)}s records/s (slowest shard) ${((cur.records - prev.records) / (cur.t - prev.t)).toFixed(0)} behind ${behind.toFixed(1)} s read ${((records / POSTS) * 100).toFixed(1)}%; CPU µs/post shards ${perPost(prev, cur, 'shards')} influxd ${perPost(prev, cur, 'influxd')}; analytics ${((cur.analytics - prev.analytics) / (cur.t - prev.t)).toFixed(2)} cores; load ${loadavg()[0]!.toFixed(1)}`;
     samples.push(line);
     process.stderr.write(`${line}\n`);
     if (records >= POSTS) {
@@ -237,6 +264,13 @@ async function main(): Promise<void> {
     }
     if (elapsed > SECONDS * 3 + 120) break;
   }
+  // Steady state: from the first sample 30 s in (start-up of tsx and the scorer done) to the last.
+  const first = series.find((x) => x.t >= 30) ?? series[0]!;
+  const last = series.at(-1)!;
+  const steady =
+    last.records > first.records
+      ? `Steady state (t=${first.t.toFixed(0)}-${last.t.toFixed(0)} s, ${last.records - first.records} posts): collectors ${perPost(first, last, 'shards')} µs of CPU per post (${SHARDS} shards together), influxd ${perPost(first, last, 'influxd')} µs per post, analytics ${((last.analytics - first.analytics) / (last.t - first.t)).toFixed(2)} cores.`
+      : 'No steady-state window (run shorter than 30 s).';
   // Replay wall time: from the first record read to the sample that saw the last (10 s resolution).
   const wall = ((lastRecordAt || Date.now()) - wall0) / 1000;
   const total = (Date.now() - spawnedAt) / 1000;
@@ -310,6 +344,7 @@ async function main(): Promise<void> {
   out.push(`| influxd | ${influxCpu.toFixed(1)} | ${((influxCpu / total) * 100).toFixed(0)}% | |`);
   out.push('');
   out.push(`Exact counts: ${exact ? 'yes' : 'NO'}.`);
+  out.push(steady);
   const engineBytes = Number(
     execFileSync('du', ['-sb', join(server.dataDir, 'engine')], { encoding: 'utf8' }).split('\t')[0],
   );

@@ -1,18 +1,17 @@
 // Where every social source hands its posts: validate -> route to topics -> score sentiment ->
 // one `post` point per topic (raw bucket) -> per-interval `social` rollups (main bucket).
 // Routine outcomes are counted (posts received by source and topic, dropped by reason), not logged.
-import { readFileSync } from 'node:fs';
 import type { Logger } from '../../src/core/log.ts';
 import type { ServiceRegistry } from '../../src/core/metrics/registry.ts';
 import { InvalidPointError } from '../../src/core/write/line.ts';
 import type { PointWriter } from '../../src/core/write/writer.ts';
-import { postLine, validatePost } from './post.ts';
-import { RollupAggregator, rollupLine, type RollupSnapshot, type RollupWriterTags } from './rollup.ts';
+import { postLines, validatePost } from './post.ts';
+import { RollupAggregator, rollupLine, type RollupWriterTags } from './rollup.ts';
+import { RollupJournal } from './rollup-journal.ts';
 import { DEFAULT_INSTANCE, inShard, shardLabel, type ShardSpec, UNSHARDED } from './shard.ts';
 import { lastTokensOf } from './sentiment/tokenize.ts';
 import { TrendTracker, type TrendsConfig } from './trends/index.ts';
 import type { DropReason, SentimentScorer, TopicRouter } from './types.ts';
-import { writeFileAtomic } from '../../src/core/state-file.ts';
 
 export interface SocialPipelineOptions {
   writer: PointWriter;
@@ -25,7 +24,11 @@ export interface SocialPipelineOptions {
   rollupGraceMs?: number;
   /** How long a written interval is kept for late posts. */
   rollupRetainMs?: number;
-  /** Where the rollup state is saved, so a restart continues the open intervals. */
+  /**
+   * Where the rollup state is saved, so a restart continues the open intervals: the journal directory
+   * is this path without `.json` plus `.d` (rollup-journal.ts); a state file of the old single-file
+   * format at this path is read once and moved into the journal.
+   */
   stateFile?: string;
   /** This collector's shard (collector.shard): posts of other shards are skipped before any write. */
   shard?: ShardSpec;
@@ -50,6 +53,11 @@ export class SocialPipeline {
   private readonly receivedChild = new Map<string, { inc(n?: number): void }>();
   private readonly shard: ShardSpec;
   private readonly writerTags: RollupWriterTags;
+  private readonly journal: RollupJournal | undefined;
+  /** The old single-file state, deleted by the first save once its rows are in the journal. */
+  private legacyState: string | undefined;
+  private resaveAll = false;
+  private readonly lastPostChild = new Map<string, { set(v: number): void }>();
 
   constructor(private readonly o: SocialPipelineOptions) {
     this.now = o.now ?? Date.now;
@@ -59,7 +67,11 @@ export class SocialPipeline {
       intervalMs: o.rollupIntervalMs,
       graceMs: o.rollupGraceMs ?? DEFAULT_ROLLUP_GRACE_MS,
       retainMs: o.rollupRetainMs ?? DEFAULT_ROLLUP_RETAIN_MS,
+      journal: o.stateFile !== undefined,
     });
+    this.journal = o.stateFile
+      ? new RollupJournal(o.stateFile.replace(/(\.json)?$/, '.d'), o.rollupIntervalMs)
+      : undefined;
     const r = o.metrics;
     this.m = {
       received: r.counter('posts_received_total', 'Posts accepted, by source and topic.', [
@@ -119,9 +131,9 @@ export class SocialPipeline {
     const added = this.agg.add(source, topics, post.id, post.createdAtMs, s, now);
     if (added === 'duplicate') return this.drop(source, 'duplicate');
     if (added === 'late') this.m.late.inc({ source });
-    const lines: string[] = [];
+    let lines: string[];
     try {
-      for (const topic of topics) lines.push(postLine(source, topic, post, s));
+      lines = postLines(source, topics, post, s);
     } catch (err) {
       if (err instanceof InvalidPointError) return this.drop(source, 'invalid_point');
       throw err;
@@ -136,8 +148,12 @@ export class SocialPipeline {
       if (!child) this.receivedChild.set(key, (child = this.m.received.labels({ source, topic })));
       child.inc();
     }
-    if (this.lastPost.get(source) !== now) this.m.lastPost.set({ source }, now / 1000);
-    this.lastPost.set(source, now);
+    if (this.lastPost.get(source) !== now) {
+      let child = this.lastPostChild.get(source);
+      if (!child) this.lastPostChild.set(source, (child = this.m.lastPost.labels({ source })));
+      child.set(now / 1000);
+      this.lastPost.set(source, now);
+    }
     return 'accepted';
   }
 
@@ -176,24 +192,27 @@ export class SocialPipeline {
 
   saveState(): void {
     this.trends?.saveState();
-    const file = this.o.stateFile;
-    if (!file) return;
+    if (!this.journal) return;
+    let changes = this.agg.takeChanges();
+    // After a failed save the journal may lack rows: it is rewritten whole from memory.
+    const rewrite = this.resaveAll;
+    if (rewrite) changes = { intervals: this.agg.snapshot().intervals, evicted: [] };
     try {
-      writeFileAtomic(file, JSON.stringify(this.agg.snapshot()));
+      this.journal.save(changes, this.agg.maxEventTimeMs(), { legacyFile: this.legacyState, rewrite });
+      this.legacyState = undefined;
+      this.resaveAll = false;
     } catch (err) {
-      this.o.log.error({ err: String(err), file }, 'could not save rollup state');
+      this.resaveAll = true;
+      this.o.log.error({ err: String(err), file: this.o.stateFile }, 'could not save rollup state');
     }
   }
 
   private loadState(file: string): void {
-    let text: string;
     try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      return;
-    }
-    try {
-      if (!this.agg.restore(JSON.parse(text) as RollupSnapshot))
+      const saved = this.journal!.load(file);
+      if (!saved) return;
+      if (!saved.saved) this.legacyState = file;
+      if (!this.agg.restore(saved))
         this.o.log.warn({ file }, 'rollup state was saved with another interval; ignored');
     } catch (err) {
       this.o.log.warn({ file, err: String(err) }, 'rollup state unreadable; starting fresh');

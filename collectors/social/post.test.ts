@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { idOffsetNs, postLine, postTimeNs, validatePost } from './post.ts';
+import { InvalidPointError } from '../../src/core/write/line.ts';
+import { idOffsetNs, postLine, postLines, postTimeNs, validatePost } from './post.ts';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 
@@ -18,6 +19,27 @@ describe('post points', () => {
     const l1 = postLine('x', 'bitcoin', { id: 'a1', text: 'btc', createdAtMs: NOW, lang: 'en' }, s);
     const l2 = postLine('x', 'bitcoin', { id: 'a2', text: 'btc', createdAtMs: NOW, lang: 'en' }, s);
     expect(l1.split(' ').at(-1)).not.toBe(l2.split(' ').at(-1));
+  });
+
+  it('postLines gives byte for byte what postLine gives, for every topic and awkward texts', () => {
+    const posts = [
+      { id: '1790000000000000001', text: 'btc "to" the \\moon\nnext', createdAtMs: NOW, lang: 'en' },
+      { id: 'a=b,c d', text: 'x', createdAtMs: NOW + 1, lang: 'und', authorId: '12' },
+      { id: 'q"\\', text: 'emoji 🚀 and ü', createdAtMs: NOW + 2, lang: 'pt', authorId: '' },
+    ];
+    const results = [
+      { score: 0.5, label: 'pos' as const },
+      { score: -0.0001, label: 'neu' as const },
+      { score: -1, label: 'neg' as const },
+    ];
+    for (const p of posts)
+      for (const s of results)
+        for (const [source, topics] of [
+          ['x', ['bitcoin', 'ethereum']],
+          ['my source', ['a,b', 'c=d', 'unknown']],
+        ] as const)
+          expect(postLines(source, topics, p, s)).toEqual(topics.map((t) => postLine(source, t, p, s)));
+    expect(() => postLines('x', ['b'], posts[0]!, { score: NaN, label: 'neu' })).toThrow(InvalidPointError);
   });
 
   it.each([

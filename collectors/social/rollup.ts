@@ -24,6 +24,19 @@ interface IntervalState {
   dirty: boolean;
   /** Wall time of the last post added. */
   lastAddMs: number;
+  /** Rows added since the last `takeChanges()` (only when `journal` is on). */
+  unsaved: RollupRow[];
+  /** The emitted flag as of the last `takeChanges()`. */
+  savedEmitted: boolean;
+}
+
+/** One post counted in one series: what the state journal stores (rollup-journal.ts). */
+export type RollupRow = [source: string, topic: string, id: string, score: number, label: SentimentLabel];
+
+/** What changed since the last `takeChanges()`: rows to append per interval, intervals evicted. */
+export interface RollupChanges {
+  intervals: Array<{ startMs: number; rows: RollupRow[]; emitted: boolean }>;
+  evicted: number[];
 }
 
 export interface RollupOptions {
@@ -32,6 +45,12 @@ export interface RollupOptions {
   retainMs: number;
   /** Hard bound on intervals in memory. */
   maxIntervals?: number;
+  /**
+   * Keep the rows added since the last `takeChanges()`, so the state can be saved by appending what
+   * is new instead of rewriting every retained interval (which at thousands of posts a second costs
+   * more than the posts themselves).
+   */
+  journal?: boolean;
 }
 
 export interface RollupValues {
@@ -54,7 +73,7 @@ export interface RollupSnapshot {
   intervals: Array<{
     startMs: number;
     emitted: boolean;
-    rows: Array<[string, string, string, number, SentimentLabel]>;
+    rows: RollupRow[];
   }>;
 }
 
@@ -63,6 +82,7 @@ const SEP = '\u0000';
 export class RollupAggregator {
   private readonly intervals = new Map<number, IntervalState>();
   private maxEventMs = 0;
+  private evicted: number[] = [];
 
   constructor(private readonly o: RollupOptions) {}
 
@@ -75,16 +95,19 @@ export class RollupAggregator {
     let st = this.intervals.get(start);
     if (!st) {
       if (start + this.o.intervalMs + this.o.retainMs < this.maxEventMs) return 'late';
-      st = { series: new Map(), emitted: false, dirty: false, lastAddMs: nowMs };
+      st = newInterval(false, nowMs);
       this.intervals.set(start, st);
     }
     let added = false;
+    // One entry object for every topic of the post: hundreds of thousands are retained at high rates.
+    let entry: Entry | undefined;
     for (const topic of topics) {
       const key = source + SEP + topic;
       let ids = st.series.get(key);
       if (!ids) st.series.set(key, (ids = new Map()));
       if (ids.has(id)) continue;
-      ids.set(id, { score: s.score, label: s.label });
+      ids.set(id, (entry ??= { score: s.score, label: s.label }));
+      if (this.o.journal) st.unsaved.push([source, topic, id, s.score, s.label]);
       added = true;
     }
     if (!added) return 'duplicate';
@@ -108,7 +131,7 @@ export class RollupAggregator {
         st.dirty = false;
         st.emitted = true;
       }
-      if (st.emitted && !st.dirty && end + this.o.retainMs < this.maxEventMs) this.intervals.delete(start);
+      if (st.emitted && !st.dirty && end + this.o.retainMs < this.maxEventMs) this.evict(start);
     }
     const max = this.o.maxIntervals ?? 10_000;
     if (this.intervals.size > max) {
@@ -116,7 +139,7 @@ export class RollupAggregator {
       for (const s of starts.slice(0, this.intervals.size - max)) {
         const st = this.intervals.get(s)!;
         if (st.dirty) out.push(...values(s, st));
-        this.intervals.delete(s);
+        this.evict(s);
       }
     }
     return out;
@@ -124,6 +147,34 @@ export class RollupAggregator {
 
   openIntervals(): number {
     return this.intervals.size;
+  }
+
+  private evict(start: number): void {
+    this.intervals.delete(start);
+    if (this.o.journal) this.evicted.push(start);
+  }
+
+  /**
+   * With `journal` on: the rows added and the emitted flags changed since the last call, and the
+   * intervals evicted meanwhile; the next call reports only what happens after this one.
+   */
+  takeChanges(): RollupChanges {
+    const intervals: RollupChanges['intervals'] = [];
+    for (const [startMs, st] of this.intervals) {
+      const emitted = st.emitted && !st.dirty;
+      if (st.unsaved.length === 0 && emitted === st.savedEmitted) continue;
+      intervals.push({ startMs, rows: st.unsaved, emitted });
+      st.unsaved = [];
+      st.savedEmitted = emitted;
+    }
+    const evicted = this.evicted;
+    this.evicted = [];
+    return { intervals, evicted };
+  }
+
+  /** Event time seen so far (saved with the state: it decides what is late and what is evicted). */
+  maxEventTimeMs(): number {
+    return this.maxEventMs;
   }
 
   snapshot(): RollupSnapshot {
@@ -139,22 +190,36 @@ export class RollupAggregator {
     return { intervalMs: this.o.intervalMs, maxEventMs: this.maxEventMs, intervals };
   }
 
-  /** Restores a snapshot taken with the same interval; a different interval is ignored. */
-  restore(s: RollupSnapshot): boolean {
+  /**
+   * Restores a snapshot taken with the same interval; a different interval is ignored. `saved`: the
+   * rows came from the journal, so `takeChanges()` must not report them again.
+   */
+  restore(s: RollupSnapshot & { saved?: boolean }): boolean {
     if (s.intervalMs !== this.o.intervalMs) return false;
     this.maxEventMs = Math.max(this.maxEventMs, s.maxEventMs);
+    // Restored rows are already saved where they came from, except when they come from the old
+    // single-file snapshot: then the journal starts empty and must receive them all.
+    const saved = s.saved ?? false;
     for (const iv of s.intervals) {
-      const st: IntervalState = { series: new Map(), emitted: iv.emitted, dirty: !iv.emitted, lastAddMs: 0 };
-      for (const [source, topic, id, score, label] of iv.rows) {
+      const st = newInterval(iv.emitted, 0);
+      st.dirty = !iv.emitted;
+      st.savedEmitted = saved && iv.emitted;
+      for (const row of iv.rows) {
+        const [source, topic, id, score, label] = row;
         const key = source + SEP + topic;
         let ids = st.series.get(key);
         if (!ids) st.series.set(key, (ids = new Map()));
         ids.set(id, { score, label });
+        if (this.o.journal && !saved) st.unsaved.push(row);
       }
       this.intervals.set(iv.startMs, st);
     }
     return true;
   }
+}
+
+function newInterval(emitted: boolean, lastAddMs: number): IntervalState {
+  return { series: new Map(), emitted, dirty: false, lastAddMs, unsaved: [], savedEmitted: false };
 }
 
 function values(startMs: number, st: IntervalState): RollupValues[] {

@@ -25,12 +25,12 @@ const STRING_ESC = /["\\\n\r]/g;
 function escMeasurement(s: string): string {
   return s.replace(MEASUREMENT_ESC, (c) => (c === '\n' || c === '\r' ? ' ' : `\\${c}`));
 }
-function escTag(s: string): string {
+export function escTag(s: string): string {
   // A trailing backslash would escape the separator after it; tags here are short bounded names,
   // so any backslash is dropped rather than escaped.
   return s.replace(TAG_ESC, (c) => (c === '\n' || c === '\r' ? ' ' : c === '\\' ? '' : `\\${c}`));
 }
-function escString(s: string): string {
+export function escString(s: string): string {
   return s.replace(STRING_ESC, (c) => (c === '\n' ? '\\n' : c === '\r' ? '' : `\\${c}`));
 }
 

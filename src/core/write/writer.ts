@@ -106,6 +106,8 @@ export class InfluxWriter implements PointWriter {
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly m;
+  private readonly bufferMemory: { set(v: number): void };
+  private readonly bufferSpool: { set(v: number): void };
 
   constructor(opts: WriterOptions) {
     this.o = opts;
@@ -137,8 +139,11 @@ export class InfluxWriter implements PointWriter {
     // rate() sees the first one and a healthy service shows 0 rather than no series.
     for (const c of WRITE_ERROR_CLASSES) this.m.errors.inc({ class: c }, 0);
     for (const r of WRITER_DROP_REASONS) this.m.dropped.inc({ reason: r }, 0);
-    this.m.buffer.set({ where: 'memory' }, 0);
-    this.m.buffer.set({ where: 'spool' }, 0);
+    // Children bound once: write() updates the gauge for every post, and a labelled set hashes its labels.
+    this.bufferMemory = this.m.buffer.labels({ where: 'memory' });
+    this.bufferSpool = this.m.buffer.labels({ where: 'spool' });
+    this.bufferMemory.set(0);
+    this.bufferSpool.set(0);
     this.apis = {
       raw: this.makeApi('raw'),
       main: this.makeApi('main'),
@@ -471,8 +476,8 @@ export class InfluxWriter implements PointWriter {
   }
 
   private updateGauge(): void {
-    this.m.buffer.set({ where: 'memory' }, this.pending + this.queuedLines);
-    this.m.buffer.set({ where: 'spool' }, this.o.spool?.pendingLines() ?? 0);
+    this.bufferMemory.set(this.pending + this.queuedLines);
+    this.bufferSpool.set(this.o.spool?.pendingLines() ?? 0);
   }
 }
 
