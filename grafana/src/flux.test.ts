@@ -46,6 +46,21 @@ describe('flux builder', () => {
     );
   });
 
+  it('renders a long oneOf as a balanced or-tree (a flat chain of 300 is "nested too deep" for Flux)', () => {
+    const topics = Array.from({ length: 600 }, (_, i) => `t${i}`);
+    const text = renderPred(oneOf('topic', topics));
+    let depth = 0;
+    let deepest = 0;
+    for (const c of text) {
+      if (c === '(') deepest = Math.max(deepest, ++depth);
+      if (c === ')') depth--;
+    }
+    expect(deepest).toBe(Math.ceil(Math.log2(600)));
+    expect(text.match(/r\.topic == "t\d+"/g)).toEqual(topics.map((t) => `r.topic == "${t}"`));
+    // Short sets keep the flat chain the generated dashboards were written with.
+    expect(renderPred(oneOf('x', ['a', 'b', 'c']))).toBe('(r.x == "a" or r.x == "b" or r.x == "c")');
+  });
+
   it('quotes column names that are not identifiers', () => {
     expect(column('lag-minutes')).toBe('r["lag-minutes"]');
     expect(column('_value')).toBe('r._value');

@@ -65,6 +65,9 @@ export const or = (...preds: Pred[]): Pred => ({ op: 'or', preds });
 /** True when the tag is present and equal: rows without the tag are dropped, not compared to null. */
 export const tagIs = (col: string, value: FluxValue): Pred => and(exists(col), eq(col, value));
 
+/** Up to this many values, oneOf() renders a flat `or` chain; beyond it, a balanced tree. */
+export const FLAT_OR_MAX = 16;
+
 export function renderPred(p: Pred): string {
   switch (p.op) {
     case 'eq':
@@ -73,11 +76,20 @@ export function renderPred(p: Pred): string {
       return `${column(p.col)} != ${renderValue(p.value)}`;
     case 'exists':
       return `exists ${column(p.col)}`;
-    case 'in':
+    case 'in': {
       if (p.values.length === 0) throw new Error(`oneOf(${p.col}) needs at least one value`);
-      return p.values.length === 1
-        ? renderPred(eq(p.col, p.values[0]!))
-        : `(${p.values.map((v) => `${column(p.col)} == ${renderValue(v)}`).join(' or ')})`;
+      const test = (v: FluxValue): string => `${column(p.col)} == ${renderValue(v)}`;
+      if (p.values.length === 1) return test(p.values[0]!);
+      if (p.values.length <= FLAT_OR_MAX) return `(${p.values.map(test).join(' or ')})`;
+      // A flat chain of n `or`s is nested n deep: Flux refuses 300 ("Program is nested too deep", the
+      // overview of 300 coins); a balanced tree is log2(n) deep and still pushed down to storage.
+      const tree = (lo: number, hi: number): string => {
+        if (hi - lo === 1) return test(p.values[lo]!);
+        const mid = (lo + hi) >>> 1;
+        return `(${tree(lo, mid)} or ${tree(mid, hi)})`;
+      };
+      return tree(0, p.values.length);
+    }
     case 'and':
     case 'or': {
       if (p.preds.length === 0) throw new Error(`${p.op}() needs at least one predicate`);
