@@ -1,15 +1,18 @@
 // A streaming anomaly detector for one series: one point at a time, decided from the past only.
 //
-// The value minus a daily profile by slot (once the slot has been seen on two days) feeds five EWMA
-// means, fast to slow. The details (the one-step residual, the differences between successive means,
+// The value minus a daily profile by slot (once the slot has been seen on two days; plus a weekly
+// correction where it has predicted better; an anomalous point teaches its slot little) feeds five
+// EWMA means, fast to slow. The details (the one-step residual, the differences between successive means,
 // the log ratio of short- to long-term spread) are divided by robust running scales (mean absolute
 // value, updated with clipped values so an outlier does not blind them). The parts of the score, each
 // in [0, 1] (docs/analytics.md has the ablation):
 //   point, multiscale, variance  a detail against its own slowly forgotten record (0.5 = a new
 //              record): heavy-tailed series calibrate themselves instead of trusting a normal tail,
-//   likelihood the short mean of raw scores against their long-run mean and spread, by its normal tail
-//              (HTM's "anomaly likelihood": sustained oddness such as a level shift),
-//   range, meanRange, jump  a value, a slow mean or a jump beyond all seen so far: 1,
+//   likelihood the means of the last 10, 5, 3 and 1 raw scores against their long-run mean and spread,
+//              by the normal tail (HTM's "anomaly likelihood": sustained oddness, and a burst as soon as
+//              it has happened, which a record lifted by earlier bursts would no longer see),
+//   range, meanRange, jump  a value (not close to its expectation), a slow mean or a jump beyond all
+//              seen so far: 1,
 //   flatline   identical values for much longer than ever before (a stuck sensor or a dead feed): 1.
 // The score is their maximum. After a flag, no flag for `suppressPoints` points (one flag per episode).
 import { DEFAULT_STREAMING_OPTIONS, type StreamingOptions, resolveStreamingOptions } from './options.ts';
@@ -78,6 +81,7 @@ function learnStep(s: DetectorState, timeMs: number): void {
       s.period = s.options.parts.seasonal ? dailyPeriod(s.stepMs, s.options.maxSeasonalSlots) : 0;
       s.season = new Float64Array(s.period);
       s.seasonVisits = new Float64Array(s.period);
+      s.seasonSurprise = new Float64Array(s.period);
       const week = 7 * s.period;
       s.weekPeriod = s.options.parts.weekly && s.period > 0 && week <= s.options.maxWeeklySlots ? week : 0;
       s.week = new Float64Array(s.weekPeriod);
@@ -91,6 +95,21 @@ function slotIn(s: DetectorState, timeMs: number, period: number): number {
   const cycleMs = period * s.stepMs;
   const inCycle = ((timeMs % cycleMs) + cycleMs) % cycleMs;
   return Math.min(period - 1, Math.floor(inCycle / s.stepMs));
+}
+
+/** The weekly correction at a slot, averaged over the visited slots within `weeklySmoothDays` of it. */
+function smoothedWeek(s: DetectorState, weekSlot: number): number {
+  const h = Math.floor(s.options.weeklySmoothDays * s.period);
+  let sum = 0;
+  let count = 0;
+  for (let d = -h; d <= h; d++) {
+    const k = (weekSlot + d + s.weekPeriod) % s.weekPeriod;
+    if ((s.weekVisits[k] as number) >= 1) {
+      sum += s.week[k] as number;
+      count += 1;
+    }
+  }
+  return (s.weekVisits[weekSlot] as number) >= 1 && count > 0 ? sum / count : Number.NaN;
 }
 
 function slotOf(s: DetectorState, timeMs: number): number {
@@ -133,13 +152,18 @@ function step(s: DetectorState, timeMs: number, x: number): StreamingVerdict {
       ? Math.min(1, (s.seasonVisits[slot] as number) / Math.max(o.seasonalMinCycles, 1e-9)) *
         (o.seasonalMinStrength > 0 ? seasonStrength : 1)
       : 0;
-  // A weekly correction on top, once a slot of the week has been seen on enough weeks.
+  // A weekly correction on top (the day-of-week shape the daily profile cannot hold: weekends,
+  // holidays' echo), smoothed over neighbouring slots and weighted by how much better it has predicted
+  // than the daily profile alone, out of sample: it enters gradually, and not at all where it does not help.
   const weekSlot = s.weekPeriod > 0 ? slotIn(s, timeMs, s.weekPeriod) : -1;
-  const weekWeight =
-    weekSlot >= 0 ? Math.min(1, (s.weekVisits[weekSlot] as number) / Math.max(o.seasonalMinCycles, 1e-9)) : 0;
+  const weekCorrection = weekSlot >= 0 ? smoothedWeek(s, weekSlot) : Number.NaN;
+  const weekGain = s.weekErrDaily > 0 ? 1 - s.weekErrWeekly / s.weekErrDaily : 0;
+  const weekWeight = Number.isFinite(weekCorrection)
+    ? Math.min(1, Math.max(0, weekGain / o.weeklyFullGain)) * seasonWeight
+    : 0;
   const seasonal =
     (slot >= 0 ? seasonWeight * (s.season[slot] as number) : 0) +
-    (weekSlot >= 0 ? weekWeight * (s.week[weekSlot] as number) : 0);
+    (weekWeight > 0 ? weekWeight * weekCorrection : 0);
   const y = x - seasonal;
   if (first) {
     s.base = x;
@@ -201,21 +225,40 @@ function step(s: DetectorState, timeMs: number, x: number): StreamingVerdict {
   s.ring[s.ringPos] = raw;
   s.ringSign[s.ringPos] = Math.sign(details[0] as number) * raw;
   s.ringPos = (s.ringPos + 1) % w;
-  let shortSum = 0;
-  for (let i = 0; i < w; i++) shortSum += s.ring[i] as number;
-  const shortMean = shortSum / Math.min(w, s.n + 1);
+  // The mean of the newest k raw scores for k = w, w/2, w/4, ... (likelihoodWindows of them), each
+  // against the long-run mean and spread of single raw scores (HTM's rule): a short burst is judged as
+  // soon as it fills a window of its own length, not only once it dominates the longest one (by then
+  // it is over). A shorter window's z is discounted by (k / w)^likelihoodShortPower: three odd points
+  // are weaker evidence than ten.
   const sd = Math.sqrt(Math.max(s.longVar, 1e-6));
-  const likelihoodZ = (shortMean - s.longMean) / sd;
+  let likelihoodZ = Number.NEGATIVE_INFINITY;
+  {
+    let sum = 0;
+    const seen = Math.min(w, s.n + 1);
+    let want = Math.max(1, Math.round(w / 2 ** (o.likelihoodWindows - 1)));
+    for (let k = 1; k <= seen; k++) {
+      sum += s.ring[(s.ringPos - k + w) % w] as number;
+      if (k === want || k === seen) {
+        const discount = k === seen ? 1 : (k / w) ** o.likelihoodShortPower;
+        likelihoodZ = Math.max(likelihoodZ, ((sum / k - s.longMean) / sd) * discount);
+        want = Math.max(want + 1, Math.round(want * 2));
+      }
+    }
+  }
   // Judged by its normal tail, as HTM's anomaly likelihood is (a short mean is near normal).
   const likelihood =
     o.parts.likelihood && warmScales ? normalTailDecades(likelihoodZ) / o.fullScoreDecades : 0;
 
   const range = s.max - s.min;
   const warmRange = s.n >= o.warmupPoints;
+  // Beyond the range by a share of it, and not close to its expectation (a new low that the daily
+  // profile saw coming is no news).
+  const rangeMargin = o.rangeTolerance * range;
   const novel =
     o.parts.range &&
     warmRange &&
-    (x > s.max + o.rangeTolerance * range || x < s.min - o.rangeTolerance * range);
+    pointZ >= o.rangeMinZ &&
+    (x > s.max + rangeMargin || x < s.min - rangeMargin);
   // The same at slower scales: an EWMA mean of the deseasonalised value beyond all it has been.
   let novelMean = -1;
   let novelJump = false;
@@ -327,11 +370,17 @@ function step(s: DetectorState, timeMs: number, x: number): StreamingVerdict {
       1e-6,
     );
   }
-  if (weekSlot >= 0) {
+  if (weekSlot >= 0 && slot >= 0) {
+    // The daily model's miss at this point, before the profile learns from it.
+    const miss = x - s.base - (s.season[slot] as number);
+    if (Number.isFinite(weekCorrection) && (s.seasonVisits[slot] as number) >= 1) {
+      const a = 1 / s.period;
+      s.weekErrDaily += a * (Math.abs(miss) - s.weekErrDaily);
+      s.weekErrWeekly += a * (Math.abs(miss - weekCorrection) - s.weekErrWeekly);
+    }
     const visits = s.weekVisits[weekSlot] as number;
-    const dev = x - s.base - (s.season[slot] as number);
-    const a = Math.max(o.seasonalAlpha, 1 / (visits + 1));
-    s.week[weekSlot] = (s.week[weekSlot] as number) + a * (dev - (s.week[weekSlot] as number));
+    const a = Math.max(o.weeklyAlpha, 1 / (visits + 1));
+    s.week[weekSlot] = (s.week[weekSlot] as number) + a * (miss - (s.week[weekSlot] as number));
     s.weekVisits[weekSlot] = visits + 1;
   }
   if (slot >= 0) {
@@ -345,7 +394,16 @@ function step(s: DetectorState, timeMs: number, x: number): StreamingVerdict {
       s.seasonResidual += a * (miss * miss - s.seasonResidual);
     }
     const a = Math.max(o.seasonalAlpha, 1 / (visits + 1));
-    s.season[slot] = (s.season[slot] as number) + a * (dev - (s.season[slot] as number));
+    const miss = dev - (s.season[slot] as number);
+    // A point the detector finds anomalous teaches its slot little (a tenth at score 1), so today's
+    // burst is not tomorrow's expectation (an echo that looks like a dip a day later). Unless the
+    // slot's last visit was a surprise too: the same surprise at the same time of day is a pattern.
+    const teach =
+      o.seasonalScoreDamping > 0 && (s.seasonSurprise[slot] as number) < o.threshold
+        ? Math.max(0, 1 - o.seasonalScoreDamping * score)
+        : 1;
+    s.seasonSurprise[slot] = score;
+    s.season[slot] = (s.season[slot] as number) + a * teach * miss;
     s.seasonVisits[slot] = visits + 1;
     s.base += (1 / Math.max(s.period, 1)) * (x - (s.season[slot] as number) - s.base);
   }

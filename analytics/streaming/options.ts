@@ -19,6 +19,14 @@ export interface StreamingOptions {
   scaleClip: number;
   /** Weight of today's value in the seasonal profile slot (per visit of the slot, i.e. per cycle). */
   seasonalAlpha: number;
+  /** Weight of this week's miss in the weekly correction's slot (per visit, i.e. per week). */
+  weeklyAlpha: number;
+  /** The weekly correction is averaged over the slots within this share of a day on either side. */
+  weeklySmoothDays: number;
+  /** Relative cut of the daily profile's mean absolute miss at which the weekly correction is fully used. */
+  weeklyFullGain: number;
+  /** A point with anomaly score q teaches its profile slot with weight 1 - seasonalScoreDamping * q. */
+  seasonalScoreDamping: number;
   /** Cycles seen before the seasonal expectation is trusted. */
   seasonalMinCycles: number;
   /** Share of the variance around the level that the profile must explain before it is used at all. */
@@ -29,6 +37,10 @@ export interface StreamingOptions {
   maxWeeklySlots: number;
   /** Points in the short mean of the anomaly-likelihood stage. */
   shortWindow: number;
+  /** Likelihood windows: the newest shortWindow points, and halves of it down to shortWindow/2^(n-1). */
+  likelihoodWindows: number;
+  /** A shorter likelihood window's z is discounted by (points / shortWindow)^this. */
+  likelihoodShortPower: number;
   /** Weight of the newest raw score in the long-run score distribution (EWMA of mean and variance). */
   longAlpha: number;
   /** Decades of improbability (-log10 tail) that make a score of 1. */
@@ -41,6 +53,8 @@ export interface StreamingOptions {
   recordCap: number;
   /** A value beyond the range seen so far by this share of the range is novel. */
   rangeTolerance: number;
+  /** ... and only when the value is at least this many spreads from its expectation. */
+  rangeMinZ: number;
   /** Per-point factor by which the range seen shrinks towards the slow level (1 = never forgets). */
   rangeDecay: number;
   /** The same for the EWMA means (slower, so they may not creep past their range unnoticed). */
@@ -87,17 +101,24 @@ export const DEFAULT_STREAMING_OPTIONS: StreamingOptions = Object.freeze({
   scaleAlpha: 0.01,
   scaleClip: 4,
   seasonalAlpha: 0.15,
+  weeklyAlpha: 0.3,
+  weeklySmoothDays: 1 / 96,
+  weeklyFullGain: 0.1,
+  seasonalScoreDamping: 0.9,
   seasonalMinCycles: 2,
   seasonalMinStrength: 0,
   maxSeasonalSlots: 1440,
   maxWeeklySlots: 2016,
   shortWindow: 10,
+  likelihoodWindows: 4,
+  likelihoodShortPower: 0.2,
   longAlpha: 0.001,
   fullScoreDecades: 5,
   recordDecay: 0.9999,
   confidencePower: 1,
   recordCap: 1.5,
   rangeTolerance: 0.01,
+  rangeMinZ: 1,
   rangeDecay: 0.99999,
   meanRangeTolerance: 0.1,
   jumpTolerance: 0.1,
@@ -118,7 +139,7 @@ export const DEFAULT_STREAMING_OPTIONS: StreamingOptions = Object.freeze({
     seasonalRange: false,
     context: false,
     seasonal: true,
-    weekly: false,
+    weekly: true,
     flatline: true,
     suppression: true,
     confidence: false,
@@ -135,17 +156,24 @@ export const streamingOptionsSchema = z.object({
   scaleAlpha: unit,
   scaleClip: z.number().positive(),
   seasonalAlpha: unit,
+  weeklyAlpha: unit,
+  weeklySmoothDays: z.number().min(0).max(1),
+  weeklyFullGain: z.number().positive(),
+  seasonalScoreDamping: z.number().min(0).max(1),
   seasonalMinCycles: z.number().min(0),
   seasonalMinStrength: z.number().min(0).max(0.99),
   maxSeasonalSlots: z.number().int().min(0).max(100_000),
   maxWeeklySlots: z.number().int().min(0).max(100_000),
   shortWindow: z.number().int().min(1).max(10_000),
+  likelihoodWindows: z.number().int().min(1).max(64),
+  likelihoodShortPower: z.number().min(0).max(1),
   longAlpha: unit,
   fullScoreDecades: z.number().positive(),
   recordDecay: unit,
   confidencePower: z.number().min(0),
   recordCap: z.number().min(1),
   rangeTolerance: z.number().min(0),
+  rangeMinZ: z.number().min(0),
   rangeDecay: unit,
   meanRangeTolerance: z.number().min(0),
   jumpTolerance: z.number().min(0),

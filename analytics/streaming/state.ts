@@ -3,7 +3,7 @@
 // restore(JSON.parse(JSON.stringify(snapshot))) continues bit-identically.
 import { type StreamingOptions, resolveStreamingOptions } from './options.ts';
 
-export const STREAMING_STATE_VERSION = 1;
+export const STREAMING_STATE_VERSION = 2;
 export const STREAMING_STATE_KIND = 'cryptocrawler.streaming-detector';
 
 /** EWMA means of the deseasonalised value, from fast to slow; their differences are the details. */
@@ -23,10 +23,15 @@ export interface DetectorState {
   base: number;
   season: Float64Array;
   seasonVisits: Float64Array;
+  /** The anomaly score of each slot's last visit. */
+  seasonSurprise: Float64Array;
   /** Slots per week (0 = no weekly correction), and the weekly correction to the daily profile. */
   weekPeriod: number;
   week: Float64Array;
   weekVisits: Float64Array;
+  /** Mean absolute out-of-sample miss of the daily profile alone, and with the weekly correction. */
+  weekErrDaily: number;
+  weekErrWeekly: number;
   /** Mean squared deviation from the level, and from level + profile (out of sample). */
   seasonTotal: number;
   seasonResidual: number;
@@ -78,9 +83,12 @@ export function initialState(options: StreamingOptions): DetectorState {
     base: Number.NaN,
     season: new Float64Array(0),
     seasonVisits: new Float64Array(0),
+    seasonSurprise: new Float64Array(0),
     weekPeriod: 0,
     week: new Float64Array(0),
     weekVisits: new Float64Array(0),
+    weekErrDaily: 0,
+    weekErrWeekly: 0,
     seasonTotal: 0,
     seasonResidual: 0,
     means: new Float64Array(SCALES),
@@ -164,6 +172,7 @@ export function decodeState(value: unknown): DetectorState {
     ['detailScales', s.detailScales.length, SCALES + 1],
     ['season', s.season.length, s.period],
     ['seasonVisits', s.seasonVisits.length, s.period],
+    ['seasonSurprise', s.seasonSurprise.length, s.period],
     ['week', s.week.length, s.weekPeriod],
     ['weekVisits', s.weekVisits.length, s.weekPeriod],
   ];
