@@ -2,6 +2,7 @@
 // over 10 million posts.
 //
 //   node --expose-gc --import tsx bench/trends.bench.ts [--posts N] [--memory-posts M] [--no-memory]
+//     [--only with|without]   (one pipeline only: for a CPU profile, --cpu-prof)
 //   (one-core figures: prefix with `taskset -c 0`)
 //
 // Posts are synthetic: a topic keyword, 8-14 words drawn from a Zipf vocabulary of 50,000 words
@@ -136,7 +137,9 @@ function throughput(): void {
     '| pipeline | posts/s wall (median of 3) | min | max | posts per CPU second (median) | closing all intervals, ms | trend points |',
   );
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
   for (const withTrends of [false, true]) {
+    if (only !== undefined && only !== (withTrends ? 'with' : 'without')) continue;
     const rates: number[] = [];
     const cpuRates: number[] = [];
     let trendPoints = 0;

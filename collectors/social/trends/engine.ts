@@ -18,11 +18,13 @@
 // Unlike rollups an interval is ranked once: posts for a base slot already ranked are late (counted
 // by the caller, left out). Memory is bounded by topics x (slots per largest interval x 2 capacity
 // terms + (ring slots + 2) sketches), whatever the number of posts or distinct terms.
-import { CountMinSketch, hashTerm } from './count-min.ts';
+import { CountMinSketch } from './count-min.ts';
 import { FrequentCounter } from './frequent.ts';
 import { expectedCount, logLikelihoodRatio } from './score.ts';
 import { createPostTerms, postTermsOf, type PostTerms } from './terms.ts';
+import { ThemeSample } from './sample.ts';
 import { runThemes, type ThemeOptions, type ThemeResult } from './themes.ts';
+import { mulberry32 } from '../../../src/core/random.ts';
 
 /** Baseline slots in the ring (besides the current one): a day each for the default 7-day baseline. */
 export const BASELINE_RING_SLOTS = 7;
@@ -30,6 +32,7 @@ export const BASELINE_RING_SLOTS = 7;
 export const MAX_EMERGING_REMEMBERED = 10_000;
 /** With no post for this long (wall time), intervals close by the wall clock. */
 export const IDLE_CLOSE_MS = 30_000;
+const THEME_SAMPLE_SEED = 0x7e4d5;
 
 export interface TrendEngineOptions {
   /** Interval lengths, each a multiple of the smallest and a divisor of the largest. */
@@ -127,9 +130,13 @@ interface TopicState {
   /** Largest-interval start -> sketch of its terms, merged into the ring when it closes. */
   open: Map<number, CountMinSketch>;
   ring: Array<RingEntry | undefined>;
-  /** Recent posts' terms for the themes (a ring buffer). */
-  sample: string[][];
-  sampleNext: number;
+  /** The period's posts the themes are fitted on (a uniform sample). */
+  sample: ThemeSample | undefined;
+  /** The slot and sketch of the latest post (nearly every post has the same): no map lookup. */
+  curB: number;
+  curSlot: BaseSlot | undefined;
+  curG: number;
+  curSketch: CountMinSketch | undefined;
 }
 
 export type TrendAddResult = 'added' | 'late';
@@ -149,6 +156,8 @@ export interface TrendSnapshot {
     open: Array<[number, number, string]>;
     ring: Array<[number, number, string]>;
     sample: string[][];
+    /** Posts offered to the themes' sample this period (absent in older snapshots). */
+    sampleSeen?: number;
   }>;
 }
 
@@ -170,7 +179,12 @@ export class TrendEngine {
   private lastAddNowMs = -Infinity;
   private firstMs: number | undefined;
   private readonly coinBuf: string[] = [];
+  /** The coins map of the latest post's base slot (a map lookup saved per post). */
+  private coinsB = NaN;
+  private coinsCur: Map<string, number> | undefined;
   private readonly termsBuf = createPostTerms();
+  /** Draws of the themes' samples: seeded, so a run is reproducible. */
+  private readonly sampleRandom = mulberry32(THEME_SAMPLE_SEED);
 
   constructor(readonly o: TrendEngineOptions) {
     const iv = [...o.intervalsMs].sort((a, b) => a - b);
@@ -213,11 +227,9 @@ export class TrendEngine {
       const coin = this.o.coinOf(topic);
       if (coin !== undefined && !coins.includes(coin)) coins.push(coin);
       const st = this.topicState(topic);
-      let slot = st.slots.get(b);
-      if (!slot) st.slots.set(b, (slot = { counter: new FrequentCounter(this.o.capacity), posts: 0 }));
+      const slot = st.curB === b && st.curSlot !== undefined ? st.curSlot : this.slotOf(st, b);
       slot.posts++;
-      let sketch = st.open.get(g);
-      if (!sketch) st.open.set(g, (sketch = new CountMinSketch(this.o.sketchWidth, this.o.sketchDepth)));
+      const sketch = st.curG === g && st.curSketch !== undefined ? st.curSketch : this.sketchOf(st, g);
       // The hour's sketch is also the doorkeeper: a term enters the slot's counter on its second
       // sighting in the hour; a first sighting (estimate 1, exact: a sketch never under-counts) costs
       // no map lookup and no text.
@@ -226,18 +238,16 @@ export class TrendEngine {
         if (est >= 2) slot.counter.addSeenHash(terms.hashes[i]!, terms.first[i]!, terms.second[i], est);
         else slot.counter.countOnly();
       }
-      const th = this.o.themes;
-      if (th && terms.n > 0) {
-        // Themes are fitted on single terms (words, tags, domains); bigrams would double every pair.
-        const doc: string[] = [];
-        for (let i = 0; i < terms.n; i++) if (terms.second[i] === undefined) doc.push(terms.first[i]!);
-        st.sample[st.sampleNext] = doc;
-        st.sampleNext = (st.sampleNext + 1) % th.samplePosts;
-      }
+      st.sample?.offer(terms);
     }
     if (coins.length) {
-      let m = this.coins.get(b);
-      if (!m) this.coins.set(b, (m = new Map()));
+      let m = this.coinsB === b ? this.coinsCur : undefined;
+      if (!m) {
+        m = this.coins.get(b);
+        if (!m) this.coins.set(b, (m = new Map()));
+        this.coinsB = b;
+        this.coinsCur = m;
+      }
       for (const c of coins) m.set(c, (m.get(c) ?? 0) + 1);
     }
     // A clock far ahead in one post must not close everything: event time is clamped to wall time.
@@ -286,10 +296,36 @@ export class TrendEngine {
   private topicState(topic: string): TopicState {
     let st = this.topics.get(topic);
     if (!st) {
-      st = { slots: new Map(), open: new Map(), ring: [], sample: [], sampleNext: 0 };
+      const th = this.o.themes;
+      st = {
+        slots: new Map(),
+        open: new Map(),
+        ring: [],
+        sample: th ? new ThemeSample(th.samplePosts, this.sampleRandom) : undefined,
+        curB: NaN,
+        curSlot: undefined,
+        curG: NaN,
+        curSketch: undefined,
+      };
       this.topics.set(topic, st);
     }
     return st;
+  }
+
+  private slotOf(st: TopicState, b: number): BaseSlot {
+    let slot = st.slots.get(b);
+    if (!slot) st.slots.set(b, (slot = { counter: new FrequentCounter(this.o.capacity), posts: 0 }));
+    st.curB = b;
+    st.curSlot = slot;
+    return slot;
+  }
+
+  private sketchOf(st: TopicState, g: number): CountMinSketch {
+    let sketch = st.open.get(g);
+    if (!sketch) st.open.set(g, (sketch = new CountMinSketch(this.o.sketchWidth, this.o.sketchDepth)));
+    st.curG = g;
+    st.curSketch = sketch;
+    return sketch;
   }
 
   /** Baseline counts of a topic for intervals anchored at `anchor`: estimate(term hash), total, coverage. */
@@ -334,15 +370,15 @@ export class TrendEngine {
       const e = this.o.emerging;
       const warm = bl.coveredMs >= e.warmupMs && bl.total > 0;
       const scored: Array<Omit<TrendRow, 'rank'>> = [];
-      for (const [term, count] of merged.entries()) {
-        if (count < this.o.minCount) continue;
-        const b = bl.estimate(hashTerm(term));
+      merged.forEach((term, count, h) => {
+        if (count < this.o.minCount) return;
+        const b = bl.estimate(h);
         const score = logLikelihoodRatio(count, n, b, bl.total);
-        if (bl.total > 0 && score <= 0) continue;
+        if (bl.total > 0 && score <= 0) return;
         const baselineCount = expectedCount(n, b, bl.total);
         const emerging = warm && count >= e.minCount && baselineCount <= e.maxBaselineRatio * count;
         scored.push({ intervalMs: size, startMs: start, topic, term, count, baselineCount, score, emerging });
-      }
+      });
       scored.sort(
         (x, y) => y.score - x.score || y.count - x.count || (x.term < y.term ? -1 : x.term > y.term ? 1 : 0),
       );
@@ -406,16 +442,17 @@ export class TrendEngine {
         else if (!e || e.index < k) st.ring[pos] = { index: k, sketch };
       }
       for (const b of [...st.slots.keys()]) if (b < end) st.slots.delete(b);
-      if (th && end % th.periodMs === 0 && st.sample.length > 0) {
-        const docs = st.sample.filter((d) => d.length > 0);
-        const res = runThemes(docs, th);
-        if (res.length)
-          for (const r of res) out.themes.push({ ...r, topic, startMs: end - th.periodMs, endMs: end });
-        st.sample = [];
-        st.sampleNext = 0;
+      st.curSlot = undefined;
+      st.curSketch = undefined;
+      if (th && st.sample && end % th.periodMs === 0) {
+        const docs = st.sample.posts();
+        const res = docs.length > 0 ? runThemes(docs, th) : [];
+        for (const r of res) out.themes.push({ ...r, topic, startMs: end - th.periodMs, endMs: end });
+        st.sample.clear();
       }
     }
     for (const b of [...this.coins.keys()]) if (b < end) this.coins.delete(b);
+    this.coinsCur = undefined;
   }
 
   snapshot(): TrendSnapshot {
@@ -435,7 +472,7 @@ export class TrendEngine {
         ring: st.ring
           .filter((e): e is RingEntry => !!e)
           .map((e) => [e.index, e.sketch.total, e.sketch.toBase64()]),
-        sample: st.sample,
+        ...(st.sample?.snapshot() ?? { sample: [] }),
       })),
     };
   }
@@ -453,6 +490,7 @@ export class TrendEngine {
     this.firstMs = s.firstMs ?? undefined;
     s.emittedUntil.forEach((x, k) => (this.emittedUntil[k] = x < 0 ? -Infinity : x));
     for (const [b, pairs] of s.coins) this.coins.set(b, new Map(pairs));
+    this.coinsCur = undefined;
     for (const [k, v] of s.emergingSeen) this.emergingSeen.set(k, v);
     for (const t of s.topics) {
       const st = this.topicState(t.topic);
@@ -464,8 +502,9 @@ export class TrendEngine {
           index,
           sketch: CountMinSketch.fromBase64(w, d, total, b64),
         };
-      st.sample = t.sample.slice(0, this.o.themes?.samplePosts ?? 0);
-      st.sampleNext = st.sample.length % (this.o.themes?.samplePosts ?? 1);
+      st.sample?.restore(t.sample, t.sampleSeen);
+      st.curSlot = undefined;
+      st.curSketch = undefined;
     }
     return true;
   }

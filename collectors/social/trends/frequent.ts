@@ -10,30 +10,27 @@
 // have been seen (the replay tests and small topics). Summaries merge by adding counts and pruning
 // again; the bound becomes the sum of the parts' N/(k+1) = N_total/(k+1) (Agarwal et al. 2012).
 //
-// On the hot path terms come in through addSeen(), behind a doorkeeper (the hour's count-min sketch,
-// as TinyLFU does): most terms of social text are seen once and never enter the map. A term enters on
-// its second sighting in the hour with both sightings counted, credited to the slot of the second; a
-// sketch collision can add or lose that one sighting. So, per interval:
+// On the hot path terms come in through addSeenHash(), behind a doorkeeper (the hour's count-min
+// sketch, as TinyLFU does): a term not held is taken in on its second sighting in the hour with both
+// sightings counted, credited to the slot of the second; a sketch collision can add or lose that one
+// sighting. So, per interval:
 //
 //   true count - N/(k+1) - 1 <= estimate <= true count + 1
 //
 // and a term seen once in the hour is not held (minCount is at least 2).
-
+//
+// Layout: the held terms live in dense, insertion-ordered arrays (hash, count, words) indexed by an
+// open-addressing table of 32-bit term hashes, so a lookup is a few typed-array reads, an insert
+// allocates nothing once the arrays have grown, and a bigram's text is built only when it is read.
 import { hashTerm } from './count-min.ts';
 
 /** The summary holds up to SLACK x capacity terms between two batches. */
 export const SLACK = 3;
+/** Entries the arrays start with; they double as needed (up to SLACK x capacity + 1 between batches, more while merging). */
+const INITIAL_ENTRIES = 64;
 
-/** A held term: its text, its hashTerm() (the map key), its count; terms sharing a hash are chained. */
-interface Cell {
-  term: string;
-  h: number;
-  c: number;
-  next: Cell | undefined;
-}
-
-/** Whether `t` is the term `a` (b undefined) or the bigram `${a} ${b}`, without building the latter. */
-function sameTerm(t: string, a: string, b: string | undefined): boolean {
+/** Whether `t` is the text `${a} ${b}` (b given) or `a`. */
+function isText(t: string, a: string, b: string | undefined): boolean {
   if (b === undefined) return t === a;
   return (
     t.length === a.length + 1 + b.length &&
@@ -44,40 +41,58 @@ function sameTerm(t: string, a: string, b: string | undefined): boolean {
 }
 
 export class FrequentCounter {
+  /** Entries 0..n-1, in insertion order: the term's hashTerm() (as int32), its count, its words. */
+  private hashes: Int32Array;
+  private counts: Float64Array;
+  /** The term's text, or the first word of a bigram whose second word is in `seconds`. */
+  private firsts: string[] = [];
+  private seconds: Array<string | undefined> = [];
   /**
-   * Cells keyed by the term's 32-bit hash (a number key: no string hashing per lookup, and a bigram's
-   * text is built only when it enters). Distinct terms with one hash are kept apart in a chain.
+   * Open addressing over the hashes, pairs (hash, entry index + 1; 0 = empty), at most half full: a
+   * probe reads one cache line, and a term not held (most lookups) touches nothing else.
    */
-  private readonly counts = new Map<number, Cell>();
-  /** Terms held (cells, chained ones included). */
+  private table: Int32Array;
+  private mask: number;
   private n = 0;
-  /** Sum of the decrements so far: the largest possible under-count of any term. */
+  /** Sum of the decrements so far: the largest possible under-count of any estimate. */
   private errorBound = 0;
   private total = 0;
 
   constructor(readonly capacity: number) {
     if (!(Number.isInteger(capacity) && capacity >= 1))
       throw new RangeError(`[trends] counter capacity must be a positive integer, got ${capacity}`);
+    const entries = Math.min(INITIAL_ENTRIES, SLACK * capacity + 1);
+    this.hashes = new Int32Array(entries);
+    this.counts = new Float64Array(entries);
+    this.table = new Int32Array(2 * tableSize(entries));
+    this.mask = this.table.length / 2 - 1;
   }
 
-  private find(h: number, a: string, b: string | undefined): Cell | undefined {
-    let cell = this.counts.get(h | 0);
-    while (cell !== undefined && !sameTerm(cell.term, a, b)) cell = cell.next;
-    return cell;
+  /** Index of the term `a` (or the bigram `a b`) with hash `h`, or -1. Equal hashes are told apart by text. */
+  private find(h: number, a: string, b: string | undefined): number {
+    const key = h | 0;
+    const t = this.table;
+    for (let pos = mix(key) & this.mask; ; pos = (pos + 1) & this.mask) {
+      const slot = t[2 * pos + 1]!;
+      if (slot === 0) return -1;
+      if (t[2 * pos] === key && this.same(slot - 1, a, b)) return slot - 1;
+    }
   }
 
-  /** A new cell, then a batch decrement if the summary is full. */
-  private insert(h: number, term: string, c: number): void {
-    this.insertNoPrune(h, term, c);
-    if (this.n > SLACK * this.capacity) this.prune();
+  private same(e: number, a: string, b: string | undefined): boolean {
+    const f = this.firsts[e]!;
+    const s = this.seconds[e];
+    if (s === undefined) return isText(f, a, b);
+    if (b !== undefined) return f === a && s === b;
+    return isText(a, f, s);
   }
 
   add(term: string, n = 1): void {
     this.total += n;
     const h = hashTerm(term);
-    const cell = this.find(h, term, undefined);
-    if (cell !== undefined) cell.c += n;
-    else this.insert(h, term, n);
+    const e = this.find(h, term, undefined);
+    if (e >= 0) this.counts[e]! += n;
+    else this.insert(h, term, undefined, n);
   }
 
   /**
@@ -91,16 +106,14 @@ export class FrequentCounter {
 
   /**
    * addSeen() for the term whose hashTerm() is `h`, given as `a` or, for a bigram, `a` and `b`
-   * (its text `${a} ${b}` is built only if it enters the map).
+   * (its text `${a} ${b}` is built only when read).
    */
   addSeenHash(h: number, a: string, b: string | undefined, seenBefore: number): void {
     this.total++;
-    const cell = this.find(h, a, b);
-    if (cell !== undefined) cell.c++;
-    else if (seenBefore >= 2) {
-      // The first occurrence was only in the sketch: it is counted now (once per largest interval).
-      this.insert(h, b === undefined ? a : `${a} ${b}`, seenBefore === 2 ? 2 : 1);
-    }
+    const e = this.find(h, a, b);
+    if (e >= 0) this.counts[e]!++;
+    // The first occurrence was only in the sketch: it is counted now (once per largest interval).
+    else if (seenBefore >= 2) this.insert(h, a, b, seenBefore === 2 ? 2 : 1);
   }
 
   /** Counts an occurrence the doorkeeper kept out (a first sighting): only the total grows. */
@@ -119,20 +132,25 @@ export class FrequentCounter {
   }
 
   get(term: string): number {
-    return this.find(hashTerm(term), term, undefined)?.c ?? 0;
+    const e = this.find(hashTerm(term), term, undefined);
+    return e >= 0 ? this.counts[e]! : 0;
   }
 
-  private *cells(): IterableIterator<Cell> {
-    for (const head of this.counts.values())
-      for (let cell: Cell | undefined = head; cell !== undefined; cell = cell.next) yield cell;
+  /** Text of entry e. */
+  private text(e: number): string {
+    const s = this.seconds[e];
+    return s === undefined ? this.firsts[e]! : `${this.firsts[e]!} ${s}`;
   }
 
-  private *pairs(): IterableIterator<[string, number]> {
-    for (const cell of this.cells()) yield [cell.term, cell.c];
+  /** Every held term with its count and hashTerm(), in insertion order. */
+  forEach(f: (term: string, count: number, hash: number) => void): void {
+    for (let e = 0; e < this.n; e++) f(this.text(e), this.counts[e]!, this.hashes[e]! >>> 0);
   }
 
   entries(): IterableIterator<[string, number]> {
-    return this.pairs();
+    const out: Array<[string, number]> = [];
+    this.forEach((t, c) => out.push([t, c]));
+    return out[Symbol.iterator]();
   }
 
   held(): number {
@@ -143,29 +161,19 @@ export class FrequentCounter {
   merge(other: FrequentCounter): void {
     this.total += other.total;
     this.errorBound += other.errorBound;
-    for (const o of other.cells()) {
-      const cell = this.find(o.h, o.term, undefined);
-      if (cell !== undefined) cell.c += o.c;
-      else this.insertNoPrune(o.h, o.term, o.c);
+    for (let o = 0; o < other.n; o++) {
+      const a = other.firsts[o]!;
+      const b = other.seconds[o];
+      const h = other.hashes[o]!;
+      const e = this.find(h, a, b);
+      if (e >= 0) this.counts[e]! += other.counts[o]!;
+      else this.insertNoPrune(h, a, b, other.counts[o]!);
     }
-    if (this.n > SLACK * this.capacity) this.prune();
-  }
-
-  /** A new cell, at the end of its hash's chain (so entries keep their insertion order). */
-  private insertNoPrune(h: number, term: string, c: number): void {
-    const key = h | 0;
-    const cell: Cell = { term, h: key, c, next: undefined };
-    let last = this.counts.get(key);
-    if (last === undefined) this.counts.set(key, cell);
-    else {
-      while (last.next !== undefined) last = last.next;
-      last.next = cell;
-    }
-    this.n++;
+    this.pruneIfFull();
   }
 
   snapshot(): { total: number; errorBound: number; counts: Array<[string, number]> } {
-    return { total: this.total, errorBound: this.errorBound, counts: [...this.pairs()] };
+    return { total: this.total, errorBound: this.errorBound, counts: [...this.entries()] };
   }
 
   static restore(
@@ -175,37 +183,88 @@ export class FrequentCounter {
     const f = new FrequentCounter(capacity);
     f.total = s.total;
     f.errorBound = s.errorBound;
-    for (const [t, c] of s.counts) f.insertNoPrune(hashTerm(t), t, c);
-    if (f.n > SLACK * capacity) f.prune();
+    for (const [t, c] of s.counts) f.insertNoPrune(hashTerm(t), t, undefined, c);
+    f.pruneIfFull();
     return f;
   }
 
+  /** A new entry, then a batch decrement if the summary is full. */
+  private insert(h: number, a: string, b: string | undefined, c: number): void {
+    this.insertNoPrune(h, a, b, c);
+    this.pruneIfFull();
+  }
+
+  private pruneIfFull(): void {
+    if (this.n > SLACK * this.capacity) this.prune();
+  }
+
+  private insertNoPrune(h: number, a: string, b: string | undefined, c: number): void {
+    if (this.n === this.hashes.length) this.grow();
+    const e = this.n++;
+    this.hashes[e] = h | 0;
+    this.counts[e] = c;
+    this.firsts[e] = a;
+    this.seconds[e] = b;
+    this.place(e);
+  }
+
+  /** Puts entry e into the table (its hash is not there with the same text). */
+  private place(e: number): void {
+    const key = this.hashes[e]!;
+    let pos = mix(key) & this.mask;
+    while (this.table[2 * pos + 1] !== 0) pos = (pos + 1) & this.mask;
+    this.table[2 * pos] = key;
+    this.table[2 * pos + 1] = e + 1;
+  }
+
+  private grow(): void {
+    const size = this.hashes.length * 2;
+    const hashes = new Int32Array(size);
+    hashes.set(this.hashes);
+    const counts = new Float64Array(size);
+    counts.set(this.counts);
+    this.hashes = hashes;
+    this.counts = counts;
+    this.table = new Int32Array(2 * tableSize(size));
+    this.mask = this.table.length / 2 - 1;
+    for (let e = 0; e < this.n; e++) this.place(e);
+  }
+
+  /** The batch decrement: subtract the (k+1)-th largest count, drop what reaches 0, keep the order. */
   private prune(): void {
-    const values = new Float64Array(this.n);
-    let k = 0;
-    for (const cell of this.cells()) values[k++] = cell.c;
-    const d = this.capacity < values.length ? kthLargest(values, this.capacity) : 0;
+    const d = this.capacity < this.n ? kthLargest(this.counts.slice(0, this.n), this.capacity) : 0;
     if (d <= 0) return;
     this.errorBound += d;
-    for (const [h, head] of this.counts) {
-      let first: Cell | undefined;
-      let tail: Cell | undefined;
-      for (let cell: Cell | undefined = head; cell !== undefined;) {
-        const next: Cell | undefined = cell.next;
-        if (cell.c <= d) this.n--;
-        else {
-          cell.c -= d;
-          cell.next = undefined;
-          if (tail === undefined) first = cell;
-          else tail.next = cell;
-          tail = cell;
-        }
-        cell = next;
-      }
-      if (first === undefined) this.counts.delete(h);
-      else if (first !== head) this.counts.set(h, first);
+    let k = 0;
+    for (let e = 0; e < this.n; e++) {
+      const c = this.counts[e]!;
+      if (c <= d) continue;
+      this.hashes[k] = this.hashes[e]!;
+      this.counts[k] = c - d;
+      this.firsts[k] = this.firsts[e]!;
+      this.seconds[k] = this.seconds[e];
+      k++;
     }
+    // Dropped words are released (they would otherwise keep their posts' strings alive).
+    this.firsts.length = k;
+    this.seconds.length = k;
+    this.n = k;
+    this.table.fill(0);
+    for (let e = 0; e < k; e++) this.place(e);
   }
+}
+
+/** Table slots for `entries`: a power of two at least twice as many (probes stay short). */
+function tableSize(entries: number): number {
+  let s = 16;
+  while (s < 2 * entries) s *= 2;
+  return s;
+}
+
+/** Spreads FNV hashes over the table (their low bits are weak). */
+function mix(h: number): number {
+  const x = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
+  return x ^ (x >>> 16);
 }
 
 /** The k-th largest value (0-based) of `a`, reordering it: Hoare's selection, linear on average. */

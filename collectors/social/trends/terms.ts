@@ -29,7 +29,8 @@ const DOMAIN_RE = /^(?:https?:\/\/)?(?:www\.)?([^/?#:\s]+)/i;
  */
 export interface PostTerms {
   n: number;
-  hashes: number[];
+  /** A typed array: a hash of 2^31 or more in a plain array would be a heap number, an allocation per term. */
+  hashes: Uint32Array;
   first: string[];
   /** Second word of a bigram; undefined for a single term. */
   second: Array<string | undefined>;
@@ -38,7 +39,7 @@ export interface PostTerms {
 }
 
 export function createPostTerms(): PostTerms {
-  return { n: 0, hashes: [], first: [], second: [], text: [] };
+  return { n: 0, hashes: new Uint32Array(MAX_TERMS_PER_POST), first: [], second: [], text: [] };
 }
 
 /** The text of term i ("etf", "#etf", "etf approval"), built once per post. */
@@ -55,6 +56,7 @@ export function termText(t: PostTerms, i: number): string {
 /** PostTerms from terms given as text (tests, callers with their own terms); distinctness is the caller's. */
 export function postTermsOf(terms: readonly string[], out: PostTerms = createPostTerms()): PostTerms {
   out.n = terms.length;
+  if (out.hashes.length < terms.length) out.hashes = new Uint32Array(terms.length);
   for (let i = 0; i < terms.length; i++) {
     out.hashes[i] = hashTerm(terms[i]!);
     out.first[i] = terms[i]!;
