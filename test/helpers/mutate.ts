@@ -24,7 +24,11 @@ export function jsonMutation(
   });
 }
 
-/** Applies mutations to a deep copy of `base`. */
+/**
+ * Applies mutations to a deep copy of `base`. Inserted values are copied too: a generator's constant
+ * (one shared `[]` or `{}`) inserted as is would be mutated by a later step, even into itself (a
+ * circular value), and stay changed for every later run.
+ */
 export function mutateJson(base: unknown, muts: readonly JsonMutation[]): unknown {
   const root = structuredClone(base) as Record<string, unknown>;
   for (const m of muts) {
@@ -41,11 +45,11 @@ export function mutateJson(base: unknown, muts: readonly JsonMutation[]): unknow
       if (m.op === 'delete') {
         if (Array.isArray(parent)) parent.splice(Number(key), 1);
         else delete parent[key];
-      } else if (m.op === 'set') parent[key] = m.value;
+      } else if (m.op === 'set') parent[key] = structuredClone(m.value);
       else if (m.op === 'wrap') parent[key] = [child];
       else if (!Array.isArray(parent))
         Object.defineProperty(parent, m.key, {
-          value: m.value,
+          value: structuredClone(m.value),
           enumerable: true,
           writable: true,
           configurable: true,
