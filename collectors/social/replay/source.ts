@@ -32,6 +32,12 @@ export const MAX_PACED_GAP_MS = 60_000;
 
 /** Longest single sleep while pacing, so stop() is noticed quickly. */
 export const MAX_SLEEP_MS = 250;
+/**
+ * Shortest sleep while pacing: a record due sooner waits this long and the records due meanwhile go
+ * with it. At 5,000 records a second, waking for each (a 1 ms timer every 0.2 ms) cost a third of the
+ * shards' CPU on a quiet machine (docs/performance.md); a post is at most this late.
+ */
+export const MIN_SLEEP_MS = 10;
 /** Rollups are ticked at least this often (by posts) when replaying as fast as possible. */
 export const TICK_EVERY_POSTS = 2000;
 
@@ -253,7 +259,7 @@ export class ReplaySource implements Source {
       const left = due - performance.now();
       if (left <= 0) return;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(left, MAX_SLEEP_MS));
+        const timer = setTimeout(resolve, Math.min(Math.max(left, MIN_SLEEP_MS), MAX_SLEEP_MS));
         this.wake = () => {
           clearTimeout(timer);
           resolve();
