@@ -1,6 +1,7 @@
 // The multi-process benchmark of docs/scaling.md: 3 collector shards and 2 analytics instances, each
 // a real `cryptocrawler` process, against one local influxd, fed a recorded file at a fixed rate.
-// Run: npm run bench:scale -- [--rate 5000] [--seconds 600]
+// Run: npm run bench:scale -- [--rate 5000] [--seconds 600] [--gzip-threshold BYTES] [--batch-size N]
+//   [--profile DIR] (docs/performance.md runs it with --gzip-threshold 1000000000: loopback, no gzip)
 //
 // Every shard replays the whole file at the recorded pace (`timestamps: original`) and keeps its third
 // of the posts by id; the analytics instances run their schedule (`analyze --follow --partition k/2`).
