@@ -140,6 +140,10 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       stateDir: join(work, 'analytics-state'),
     });
     cleanups.unshift(() => analytics.stop());
+    // Prometheus must see the job-duration histogram at zero before the first run observes it: a
+    // histogram first scraped after its only observation has no increase, so its p95 panel stays
+    // empty (seen on a quiet machine, where the first run ends within one scrape interval).
+    await scrapedAfter(prom, Date.now() / 1000, DEMO_SCRAPE_SECONDS);
     say('analytics: first run (correlation, lag, Granger, S-H-ESD anomalies)');
     await analytics.runNow();
     say(`analytics: done; metrics at ${analytics.health?.url}/metrics`);
