@@ -13,9 +13,12 @@
 //              it has happened, which a record lifted by earlier bursts would no longer see),
 //   range, meanRange, jump  a value (not close to its expectation), a slow mean or a jump beyond all
 //              seen so far: 1,
+//   discord    the newest window of 16 values against its nearest earlier window (a shape never made
+//              before: a holiday's day, a drift), as a log distance by the normal tail; discord.ts,
 //   flatline   identical values for much longer than ever before (a stuck sensor or a dead feed): 1.
 // The score is their maximum. After a flag, no flag for `suppressPoints` points (one flag per episode).
 import { DEFAULT_STREAMING_OPTIONS, type StreamingOptions, resolveStreamingOptions } from './options.ts';
+import { discordScore } from './discord.ts';
 import { normalTailDecades } from './normal-tail.ts';
 import { type DetectorState, SCALES, decodeState, encodeState, initialState } from './state.ts';
 import { STEP_SAMPLES, dailyPeriod, medianSpacing } from './step.ts';
@@ -251,8 +254,8 @@ function step(s: DetectorState, timeMs: number, x: number): StreamingVerdict {
 
   const range = s.max - s.min;
   const warmRange = s.n >= o.warmupPoints;
-  // Beyond the range by a share of it, and not close to its expectation (a new low that the daily
-  // profile saw coming is no news).
+  // Beyond the range by a share of it, and far from its expectation (a new low that the daily
+  // profile saw coming, or a night-time low within the noise, is no news).
   const rangeMargin = o.rangeTolerance * range;
   const novel =
     o.parts.range &&
@@ -317,7 +320,10 @@ function step(s: DetectorState, timeMs: number, x: number): StreamingVerdict {
     s.run = 0;
   }
 
-  let score = Math.max(point, multi, variance, likelihood);
+  // Subsequence novelty: the newest window of values against its nearest earlier window (discord.ts).
+  const discord = discordScore(s, x);
+
+  let score = Math.max(point, multi, variance, likelihood, discord);
   let kind: StreamingAnomalyKind = (details[0] as number) >= 0 ? 'spike' : 'dip';
   if (score === multi && multi > point) kind = 'level_shift';
   else if (score === variance && variance > point) kind = 'variance_change';

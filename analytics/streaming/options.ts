@@ -67,6 +67,14 @@ export interface StreamingOptions {
   contextBins: number;
   /** Score of a never-visited context cell. */
   contextScore: number;
+  /** Values in a window for subsequence novelty (0 = none). */
+  discordWindow: number;
+  /** Earlier values the nearest window is searched among. */
+  discordHistory: number;
+  /** Decades of improbability of the log nearest-window distance that make a novelty score of 1. */
+  discordDecades: number;
+  /** After a novelty flag, the stage scores again once the log distance's z falls below this. */
+  discordRearmZ: number;
   /** Points after a flag during which no new flag is raised (one flag per episode). */
   suppressPoints: number;
   /** Identical values in a row, in multiples of the longest such run seen before, that flag a flat line. */
@@ -89,6 +97,7 @@ export interface StreamingOptions {
     flatline: boolean;
     suppression: boolean;
     confidence: boolean;
+    discord: boolean;
   };
 }
 
@@ -118,13 +127,17 @@ export const DEFAULT_STREAMING_OPTIONS: StreamingOptions = Object.freeze({
   confidencePower: 1,
   recordCap: 1.5,
   rangeTolerance: 0.01,
-  rangeMinZ: 1,
+  rangeMinZ: 4,
   rangeDecay: 0.99999,
   meanRangeTolerance: 0.1,
   jumpTolerance: 0.1,
   seasonalRangeTolerance: 0.1,
   contextBins: 10,
   contextScore: 0.3,
+  discordWindow: 16,
+  discordHistory: 2000,
+  discordDecades: 3.5,
+  discordRearmZ: 0,
   suppressPoints: 20,
   flatRunFactor: 2,
   flatMinRun: 30,
@@ -143,6 +156,7 @@ export const DEFAULT_STREAMING_OPTIONS: StreamingOptions = Object.freeze({
     flatline: true,
     suppression: true,
     confidence: false,
+    discord: true,
   }),
 }) as StreamingOptions;
 
@@ -180,6 +194,10 @@ export const streamingOptionsSchema = z.object({
   seasonalRangeTolerance: z.number().min(0),
   contextBins: z.number().int().min(0).max(64),
   contextScore: unit,
+  discordWindow: z.number().int().min(0).max(1000),
+  discordHistory: z.number().int().min(1).max(1_000_000),
+  discordDecades: z.number().positive(),
+  discordRearmZ: z.number(),
   suppressPoints: z.number().int().min(0),
   flatRunFactor: z.number().min(1),
   flatMinRun: z.number().int().min(2),
@@ -198,6 +216,7 @@ export const streamingOptionsSchema = z.object({
     flatline: z.boolean(),
     suppression: z.boolean(),
     confidence: z.boolean(),
+    discord: z.boolean(),
   }),
 });
 

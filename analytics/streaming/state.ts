@@ -1,9 +1,10 @@
 // The detector's whole memory as one plain record, and its JSON form. A snapshot holds numbers and
 // arrays of numbers only; NaN and infinities (which JSON cannot hold) travel as strings, so
 // restore(JSON.parse(JSON.stringify(snapshot))) continues bit-identically.
+import { discordCapacity } from './discord.ts';
 import { type StreamingOptions, resolveStreamingOptions } from './options.ts';
 
-export const STREAMING_STATE_VERSION = 2;
+export const STREAMING_STATE_VERSION = 3;
 export const STREAMING_STATE_KIND = 'cryptocrawler.streaming-detector';
 
 /** EWMA means of the deseasonalised value, from fast to slow; their differences are the details. */
@@ -65,6 +66,13 @@ export interface DetectorState {
   longestRun: number;
   /** Points since the last flag (Infinity = none yet). */
   sinceFlag: number;
+  /** Subsequence novelty (discord.ts): the newest values, and the log distance's long-run statistics. */
+  discordValues: Float64Array;
+  discordLength: number;
+  discordMean: number;
+  discordVar: number;
+  discordCount: number;
+  discordArmed: number;
 }
 
 /** Cells of the two context grids (none when the part is off). */
@@ -112,6 +120,12 @@ export function initialState(options: StreamingOptions): DetectorState {
     run: 0,
     longestRun: 0,
     sinceFlag: Number.POSITIVE_INFINITY,
+    discordValues: new Float64Array(discordCapacity(options)),
+    discordLength: 0,
+    discordMean: 0,
+    discordVar: 0,
+    discordCount: 0,
+    discordArmed: 1,
   };
 }
 
@@ -175,16 +189,19 @@ export function decodeState(value: unknown): DetectorState {
     ['seasonSurprise', s.seasonSurprise.length, s.period],
     ['week', s.week.length, s.weekPeriod],
     ['weekVisits', s.weekVisits.length, s.weekPeriod],
+    ['discordValues', s.discordValues.length, discordCapacity(options)],
   ];
   for (const [key, got, want] of lengths) {
     if (got !== want)
       throw new Error(`bad streaming detector state at ${key}: length ${got}, expected ${want}`);
   }
-  for (const key of ['n', 'period', 'weekPeriod', 'ringPos', 'run', 'longestRun'] as const) {
+  for (const key of ['n', 'period', 'weekPeriod', 'ringPos', 'run', 'longestRun', 'discordLength', 'discordCount'] as const) {
     if (!Number.isInteger(s[key]) || s[key] < 0) {
       throw new Error(`bad streaming detector state at ${key}: not a count`);
     }
   }
+  if (s.discordLength > s.discordValues.length)
+    throw new Error('bad streaming detector state at discordLength: out of range');
   if (s.ringPos >= options.shortWindow)
     throw new Error('bad streaming detector state at ringPos: out of range');
   return s;
