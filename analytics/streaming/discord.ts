@@ -3,56 +3,72 @@
 // shape the series has never made (a holiday's day, a slow drift, a new rhythm) is far from every
 // earlier window even when each value on its own is within range: the idea behind the best published
 // detectors on NAB's real series (contextOSE's novel contexts, ARTime's new categories), here as a plain
-// nearest-neighbour distance.
+// nearest-neighbour distance. It runs at each of `discordScales`: the values themselves, and means of
+// blocks of 4 (a window then spans 64 points, for slower shapes, and the history 4 times as long).
 //
 // The distance is judged as a log (distances are skewed; their logs are near normal) against its own
-// long-run mean and spread by the normal tail. Once it has spoken it stays quiet until the distance is
-// back below its long-run mean, so a long novel stretch (a drift into new territory) is one flag, not one
-// every suppression period. Gaps are skipped: a window joins the values either side of a gap.
+// long-run mean and spread, by the normal tail. Once a scale has spoken it stays quiet until its
+// distance is back below its long-run mean, so a long novel stretch (a drift into new territory) is one
+// flag, not one every suppression period. Gaps are skipped: a window joins the values either side.
 import type { StreamingOptions } from './options.ts';
 import { normalTailDecades } from './normal-tail.ts';
 
-/** The part of the detector's state this stage reads and writes. */
+/** The part of the detector's state this stage reads and writes; per scale unless said otherwise. */
 export interface DiscordState {
   options: StreamingOptions;
-  /** The newest values (capacity 2 * the held history, compacted when full), and how many are held. */
+  /** Each scale's newest values (block means), in a slice of discordCapacity(options, scale). */
   discordValues: Float64Array;
-  discordLength: number;
-  /** Long-run mean and variance of the log nearest-neighbour distance, and how many went in. */
-  discordMean: number;
-  discordVar: number;
-  discordCount: number;
-  /** 1 when the stage may score, 0 after it has scored a flag until distances are ordinary again. */
-  discordArmed: number;
+  /** Values held in each scale's slice. */
+  discordLength: Float64Array;
+  /** Sum and count of the values in each scale's block so far. */
+  discordBlockSum: Float64Array;
+  discordBlockCount: Float64Array;
+  /** Long-run mean and variance of the log nearest-window distance, and how many went in. */
+  discordMean: Float64Array;
+  discordVar: Float64Array;
+  discordCount: Float64Array;
+  /** 1 when the scale may score, 0 after it has scored a flag until its distances are ordinary again. */
+  discordArmed: Float64Array;
 }
 
-/** Values the buffer holds at most (none when the part is off). */
-export function discordCapacity(options: StreamingOptions): number {
-  return options.parts.discord && options.discordWindow > 0
-    ? 2 * (options.discordHistory + 2 * options.discordWindow)
-    : 0;
+function enabled(options: StreamingOptions): boolean {
+  return options.parts.discord && options.discordWindow > 0;
 }
 
-function push(s: DiscordState, x: number): void {
-  const held = s.discordValues.length / 2;
-  if (s.discordLength === s.discordValues.length) {
-    s.discordValues.copyWithin(0, s.discordLength - held, s.discordLength);
-    s.discordLength = held;
-  }
-  s.discordValues[s.discordLength] = x;
-  s.discordLength += 1;
+/** Scales in use (none when the part is off). */
+export function discordScaleCount(options: StreamingOptions): number {
+  return enabled(options) ? options.discordScales.length : 0;
 }
 
 /**
- * Squared distance from the newest window of m values to its nearest earlier window that does not
- * overlap it (NaN while there is none). Newest candidates first: the recent past usually holds a close
- * neighbour, after which most candidates are abandoned within a few terms.
+ * Block means a scale holds: its history and two windows (the newest and the first it may match).
+ * Every scale keeps as many of its own windows, so a coarser one remembers further back.
  */
-export function nearestSquaredDistance(values: Float64Array, length: number, m: number): number {
-  const q0 = length - m;
-  if (q0 - m < 0) return Number.NaN;
+function held(options: StreamingOptions): number {
+  return options.discordHistory + 2 * options.discordWindow;
+}
+
+/** Values one scale's slice holds at most: twice what it needs, so it is compacted only now and then. */
+export function discordCapacity(options: StreamingOptions): number {
+  return 2 * held(options);
+}
+
+/** Length of the values array over all scales. */
+export function discordValuesLength(options: StreamingOptions): number {
+  return discordScaleCount(options) * discordCapacity(options);
+}
+
+/**
+ * Squared distance from the newest window of m values in values[from, from + length) to its nearest
+ * earlier window that does not overlap it (NaN while there is none). Newest candidates first: the
+ * recent past usually holds a close neighbour, after which most candidates are abandoned within a few
+ * terms.
+ */
+export function nearestSquaredDistance(values: Float64Array, from: number, length: number, m: number): number {
+  const q0 = from + length - m;
+  if (q0 - m < from) return Number.NaN;
   let best = Number.POSITIVE_INFINITY;
-  for (let j = q0 - m; j >= 0; j--) {
+  for (let j = q0 - m; j >= from; j--) {
     let d = 0;
     let k = 0;
     for (; k < m && d < best; k++) {
@@ -64,29 +80,61 @@ export function nearestSquaredDistance(values: Float64Array, length: number, m: 
   return best;
 }
 
-/** Adds value x and returns the subsequence-novelty score in [0, 1] (0 while warming up). */
-export function discordScore(s: DiscordState, x: number): number {
+/** Appends a block mean to a scale's slice (compacting it when full) and scores its newest window. */
+function scoreScale(s: DiscordState, scale: number, from: number, value: number): number {
   const o = s.options;
-  if (!o.parts.discord || o.discordWindow <= 0) return 0;
-  push(s, x);
-  const d2 = nearestSquaredDistance(s.discordValues, s.discordLength, o.discordWindow);
+  const capacity = discordCapacity(o);
+  let length = s.discordLength[scale] as number;
+  if (length === capacity) {
+    const keep = held(o);
+    s.discordValues.copyWithin(from, from + length - keep, from + length);
+    length = keep;
+  }
+  s.discordValues[from + length] = value;
+  length += 1;
+  s.discordLength[scale] = length;
+  const d2 = nearestSquaredDistance(s.discordValues, from, length, o.discordWindow);
   // A window identical to an earlier one (distance 0) has no log; it is ordinary by definition.
   if (!(d2 > 0)) return 0;
   const d = 0.5 * Math.log(d2);
+  const count = s.discordCount[scale] as number;
+  const mean = s.discordMean[scale] as number;
   let score = 0;
-  if (s.discordCount >= o.warmupPoints / 2) {
-    const z = (d - s.discordMean) / Math.max(Math.sqrt(s.discordVar), 1e-6);
-    if (s.discordArmed >= 1) {
+  if (count >= o.warmupPoints / 2) {
+    const z = (d - mean) / Math.max(Math.sqrt(s.discordVar[scale] as number), 1e-6);
+    if ((s.discordArmed[scale] as number) >= 1) {
       score = Math.min(1, normalTailDecades(z) / o.discordDecades);
-      if (score >= o.threshold) s.discordArmed = 0;
+      if (score >= o.threshold) s.discordArmed[scale] = 0;
     } else if (z < o.discordRearmZ) {
-      s.discordArmed = 1;
+      s.discordArmed[scale] = 1;
     }
   }
-  const a = s.discordCount < 1 / o.longAlpha ? 1 / (s.discordCount + 1) : o.longAlpha;
-  const delta = d - s.discordMean;
-  s.discordMean += a * delta;
-  s.discordVar = (1 - a) * (s.discordVar + a * delta * delta);
-  s.discordCount += 1;
+  const a = count < 1 / o.longAlpha ? 1 / (count + 1) : o.longAlpha;
+  const delta = d - mean;
+  s.discordMean[scale] = mean + a * delta;
+  s.discordVar[scale] = (1 - a) * ((s.discordVar[scale] as number) + a * delta * delta);
+  s.discordCount[scale] = count + 1;
+  return score;
+}
+
+/** Adds value x and returns the subsequence-novelty score in [0, 1]: the highest of the scales'. */
+export function discordScore(s: DiscordState, x: number): number {
+  const o = s.options;
+  let score = 0;
+  let from = 0;
+  for (let scale = 0; scale < discordScaleCount(o); scale++) {
+    const factor = o.discordScales[scale] as number;
+    const sum = (s.discordBlockSum[scale] as number) + x;
+    const count = (s.discordBlockCount[scale] as number) + 1;
+    if (count >= factor) {
+      score = Math.max(score, scoreScale(s, scale, from, sum / count));
+      s.discordBlockSum[scale] = 0;
+      s.discordBlockCount[scale] = 0;
+    } else {
+      s.discordBlockSum[scale] = sum;
+      s.discordBlockCount[scale] = count;
+    }
+    from += discordCapacity(o);
+  }
   return score;
 }

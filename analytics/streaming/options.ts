@@ -69,8 +69,10 @@ export interface StreamingOptions {
   contextScore: number;
   /** Values in a window for subsequence novelty (0 = none). */
   discordWindow: number;
-  /** Earlier values the nearest window is searched among. */
+  /** Earlier values the nearest window is searched among (block means at the coarser scales). */
   discordHistory: number;
+  /** Block sizes the novelty is measured at: 1 = the values themselves, 4 = means of 4. */
+  discordScales: number[];
   /** Decades of improbability of the log nearest-window distance that make a novelty score of 1. */
   discordDecades: number;
   /** After a novelty flag, the stage scores again once the log distance's z falls below this. */
@@ -136,6 +138,7 @@ export const DEFAULT_STREAMING_OPTIONS: StreamingOptions = Object.freeze({
   contextScore: 0.3,
   discordWindow: 16,
   discordHistory: 2000,
+  discordScales: Object.freeze([1, 4]) as unknown as number[],
   discordDecades: 3.5,
   discordRearmZ: 0,
   suppressPoints: 20,
@@ -196,6 +199,7 @@ export const streamingOptionsSchema = z.object({
   contextScore: unit,
   discordWindow: z.number().int().min(0).max(1000),
   discordHistory: z.number().int().min(1).max(1_000_000),
+  discordScales: z.array(z.number().int().min(1).max(1000)).max(8),
   discordDecades: z.number().positive(),
   discordRearmZ: z.number(),
   suppressPoints: z.number().int().min(0),

@@ -1,7 +1,7 @@
 // The detector's whole memory as one plain record, and its JSON form. A snapshot holds numbers and
 // arrays of numbers only; NaN and infinities (which JSON cannot hold) travel as strings, so
 // restore(JSON.parse(JSON.stringify(snapshot))) continues bit-identically.
-import { discordCapacity } from './discord.ts';
+import { discordCapacity, discordScaleCount, discordValuesLength } from './discord.ts';
 import { type StreamingOptions, resolveStreamingOptions } from './options.ts';
 
 export const STREAMING_STATE_VERSION = 3;
@@ -66,13 +66,15 @@ export interface DetectorState {
   longestRun: number;
   /** Points since the last flag (Infinity = none yet). */
   sinceFlag: number;
-  /** Subsequence novelty (discord.ts): the newest values, and the log distance's long-run statistics. */
+  /** Subsequence novelty, per scale (discord.ts): the newest block means, and the log distance's statistics. */
   discordValues: Float64Array;
-  discordLength: number;
-  discordMean: number;
-  discordVar: number;
-  discordCount: number;
-  discordArmed: number;
+  discordLength: Float64Array;
+  discordBlockSum: Float64Array;
+  discordBlockCount: Float64Array;
+  discordMean: Float64Array;
+  discordVar: Float64Array;
+  discordCount: Float64Array;
+  discordArmed: Float64Array;
 }
 
 /** Cells of the two context grids (none when the part is off). */
@@ -120,12 +122,14 @@ export function initialState(options: StreamingOptions): DetectorState {
     run: 0,
     longestRun: 0,
     sinceFlag: Number.POSITIVE_INFINITY,
-    discordValues: new Float64Array(discordCapacity(options)),
-    discordLength: 0,
-    discordMean: 0,
-    discordVar: 0,
-    discordCount: 0,
-    discordArmed: 1,
+    discordValues: new Float64Array(discordValuesLength(options)),
+    discordLength: new Float64Array(discordScaleCount(options)),
+    discordBlockSum: new Float64Array(discordScaleCount(options)),
+    discordBlockCount: new Float64Array(discordScaleCount(options)),
+    discordMean: new Float64Array(discordScaleCount(options)),
+    discordVar: new Float64Array(discordScaleCount(options)),
+    discordCount: new Float64Array(discordScaleCount(options)),
+    discordArmed: new Float64Array(discordScaleCount(options)).fill(1),
   };
 }
 
@@ -189,19 +193,33 @@ export function decodeState(value: unknown): DetectorState {
     ['seasonSurprise', s.seasonSurprise.length, s.period],
     ['week', s.week.length, s.weekPeriod],
     ['weekVisits', s.weekVisits.length, s.weekPeriod],
-    ['discordValues', s.discordValues.length, discordCapacity(options)],
+    ['discordValues', s.discordValues.length, discordValuesLength(options)],
+    ...(
+      [
+        'discordLength',
+        'discordBlockSum',
+        'discordBlockCount',
+        'discordMean',
+        'discordVar',
+        'discordCount',
+        'discordArmed',
+      ] as const
+    ).map((key): [string, number, number] => [key, s[key].length, discordScaleCount(options)]),
   ];
   for (const [key, got, want] of lengths) {
     if (got !== want)
       throw new Error(`bad streaming detector state at ${key}: length ${got}, expected ${want}`);
   }
-  for (const key of ['n', 'period', 'weekPeriod', 'ringPos', 'run', 'longestRun', 'discordLength', 'discordCount'] as const) {
+  for (const key of ['n', 'period', 'weekPeriod', 'ringPos', 'run', 'longestRun'] as const) {
     if (!Number.isInteger(s[key]) || s[key] < 0) {
       throw new Error(`bad streaming detector state at ${key}: not a count`);
     }
   }
-  if (s.discordLength > s.discordValues.length)
-    throw new Error('bad streaming detector state at discordLength: out of range');
+  for (let k = 0; k < discordScaleCount(options); k++) {
+    const length = s.discordLength[k] as number;
+    if (!Number.isInteger(length) || length < 0 || length > discordCapacity(options))
+      throw new Error(`bad streaming detector state at discordLength.${k}: out of range`);
+  }
   if (s.ringPos >= options.shortWindow)
     throw new Error('bad streaming detector state at ringPos: out of range');
   return s;
