@@ -20,6 +20,8 @@ export interface DiscordState {
   discordValues: Float64Array;
   /** Values held in each scale's slice. */
   discordLength: Float64Array;
+  /** Where the last nearest window started in each scale's slice (-1 = none). */
+  discordNearest: Float64Array;
   /** Sum and count of the values in each scale's block so far. */
   discordBlockSum: Float64Array;
   discordBlockCount: Float64Array;
@@ -58,42 +60,69 @@ export function discordValuesLength(options: StreamingOptions): number {
   return discordScaleCount(options) * discordCapacity(options);
 }
 
+/** Squared distance between the windows of m values at a and b, abandoned once it reaches `bound`. */
+function distance(values: Float64Array, a: number, b: number, m: number, bound: number): number {
+  let d = 0;
+  for (let k = 0; k < m && d < bound; k++) {
+    const diff = (values[a + k] as number) - (values[b + k] as number);
+    d += diff * diff;
+  }
+  return d;
+}
+
 /**
  * Squared distance from the newest window of m values in values[from, from + length) to its nearest
- * earlier window that does not overlap it (NaN while there is none). Newest candidates first: the
- * recent past usually holds a close neighbour, after which most candidates are abandoned within a few
- * terms.
+ * earlier window that does not overlap it (NaN while there is none), and where that window starts
+ * (relative to `from`), in NEAREST. The search starts from `hint` (the last nearest window, moved on
+ * by one: usually close to the new nearest), so most other candidates are abandoned within a few terms;
+ * then newest first. The result is the exact nearest window whatever the hint.
  */
-export function nearestSquaredDistance(values: Float64Array, from: number, length: number, m: number): number {
+export function nearestSquaredDistance(
+  values: Float64Array,
+  from: number,
+  length: number,
+  m: number,
+  hint = -1,
+): number {
   const q0 = from + length - m;
   if (q0 - m < from) return Number.NaN;
   let best = Number.POSITIVE_INFINITY;
-  for (let j = q0 - m; j >= from; j--) {
-    let d = 0;
-    let k = 0;
-    for (; k < m && d < best; k++) {
-      const diff = (values[q0 + k] as number) - (values[j + k] as number);
-      d += diff * diff;
-    }
-    if (k === m && d < best) best = d;
+  let at = -1;
+  if (hint >= 0 && from + hint <= q0 - m) {
+    best = distance(values, q0, from + hint, m, best);
+    at = hint;
   }
+  for (let j = q0 - m; j >= from; j--) {
+    const d = distance(values, q0, j, m, best);
+    if (d < best) {
+      best = d;
+      at = j - from;
+    }
+  }
+  NEAREST[0] = at;
   return best;
 }
+
+/** Where the last nearest window started (set by nearestSquaredDistance). */
+export const NEAREST = new Int32Array(1);
 
 /** Appends a block mean to a scale's slice (compacting it when full) and scores its newest window. */
 function scoreScale(s: DiscordState, scale: number, from: number, value: number): number {
   const o = s.options;
   const capacity = discordCapacity(o);
   let length = s.discordLength[scale] as number;
+  let hint = (s.discordNearest[scale] as number) + 1;
   if (length === capacity) {
     const keep = held(o);
     s.discordValues.copyWithin(from, from + length - keep, from + length);
+    hint -= length - keep;
     length = keep;
   }
   s.discordValues[from + length] = value;
   length += 1;
   s.discordLength[scale] = length;
-  const d2 = nearestSquaredDistance(s.discordValues, from, length, o.discordWindow);
+  const d2 = nearestSquaredDistance(s.discordValues, from, length, o.discordWindow, hint);
+  s.discordNearest[scale] = NEAREST[0] as number;
   // A window identical to an earlier one (distance 0) has no log; it is ordinary by definition.
   if (!(d2 > 0)) return 0;
   const d = 0.5 * Math.log(d2);

@@ -69,6 +69,7 @@ export interface DetectorState {
   /** Subsequence novelty, per scale (discord.ts): the newest block means, and the log distance's statistics. */
   discordValues: Float64Array;
   discordLength: Float64Array;
+  discordNearest: Float64Array;
   discordBlockSum: Float64Array;
   discordBlockCount: Float64Array;
   discordMean: Float64Array;
@@ -124,6 +125,7 @@ export function initialState(options: StreamingOptions): DetectorState {
     sinceFlag: Number.POSITIVE_INFINITY,
     discordValues: new Float64Array(discordValuesLength(options)),
     discordLength: new Float64Array(discordScaleCount(options)),
+    discordNearest: new Float64Array(discordScaleCount(options)).fill(-1),
     discordBlockSum: new Float64Array(discordScaleCount(options)),
     discordBlockCount: new Float64Array(discordScaleCount(options)),
     discordMean: new Float64Array(discordScaleCount(options)),
@@ -197,6 +199,7 @@ export function decodeState(value: unknown): DetectorState {
     ...(
       [
         'discordLength',
+        'discordNearest',
         'discordBlockSum',
         'discordBlockCount',
         'discordMean',
