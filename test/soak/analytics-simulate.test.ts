@@ -250,16 +250,18 @@ describe('analytics on the simulate source recovers the planted truth', () => {
   });
 
   // The issue's target is recall >= 0.95 and precision >= 0.9. The offline harness
-  // (bench/streaming-simulate.ts) measures recall 0.91-0.97 and precision 0.79-0.88 at two times of day
-  // with the current detector (docs/analytics.md), so the target is printed, and this test guards the
-  // measured level against regressions: a detector that falls back to the old 0.50 / 0.47 fails it.
-  it('keeps streaming recall >= 0.85 and precision >= 0.7 on the planted truth (target 0.95 / 0.9 printed)', () => {
+  // (bench/streaming-simulate.ts) measures recall 0.97-1.00 and precision 0.87-0.97 at five times of
+  // day with the current detector (pooled 0.99 / 0.92; docs/analytics.md): the planted set moves with
+  // the UTC time, and one clock in five falls just under 0.9. So the target is printed, and the test
+  // guards recall >= 0.9 and precision >= 0.8: a regression to the last detector (0.97 / 0.82, and
+  // 0.91 / 0.79 at another clock) or the one before (0.50 / 0.47) fails it.
+  it('keeps streaming recall >= 0.9 and precision >= 0.8 on the planted truth (target 0.95 / 0.9 printed)', () => {
     const met = streamingRecall >= 0.95 && streamingPrecision >= 0.9;
     process.stderr.write(
       `[simulate e2e] streaming target recall >= 0.95 and precision >= 0.9: ${met ? 'met' : 'not met'} ` +
         `(recall ${streamingRecall.toFixed(3)}, precision ${streamingPrecision.toFixed(3)})\n`,
     );
-    expect(streamingRecall).toBeGreaterThanOrEqual(0.85);
-    expect(streamingPrecision).toBeGreaterThanOrEqual(0.7);
+    expect(streamingRecall).toBeGreaterThanOrEqual(0.9);
+    expect(streamingPrecision).toBeGreaterThanOrEqual(0.8);
   });
 });
