@@ -16,7 +16,7 @@ import { normalTailDecades } from './normal-tail.ts';
 /** The part of the detector's state this stage reads and writes; per scale unless said otherwise. */
 export interface DiscordState {
   options: StreamingOptions;
-  /** Each scale's newest values (block means), in a slice of discordCapacity(options, scale). */
+  /** Each scale's newest values (block means), one slice of discordCapacity(options) per scale. */
   discordValues: Float64Array;
   /** Values held in each scale's slice. */
   discordLength: Float64Array;
@@ -74,8 +74,8 @@ function distance(values: Float64Array, a: number, b: number, m: number, bound: 
  * Squared distance from the newest window of m values in values[from, from + length) to its nearest
  * earlier window that does not overlap it (NaN while there is none), and where that window starts
  * (relative to `from`), in NEAREST. The search starts from `hint` (the last nearest window, moved on
- * by one: usually close to the new nearest), so most other candidates are abandoned within a few terms;
- * then newest first. The result is the exact nearest window whatever the hint.
+ * by one: usually close to the new nearest), so other candidates are abandoned early; then newest
+ * first. The result is the exact nearest window whatever the hint.
  */
 export function nearestSquaredDistance(
   values: Float64Array,
