@@ -1,7 +1,7 @@
 // The detector's whole memory as one plain record, and its JSON form. A snapshot holds numbers and
 // arrays of numbers only; NaN and infinities (which JSON cannot hold) travel as strings, so
 // restore(JSON.parse(JSON.stringify(snapshot))) continues bit-identically.
-import { discordCapacity, discordScaleCount, discordValuesLength } from './discord.ts';
+import { type DiscordState, discordCapacity, discordScaleCount, discordValuesLength } from './discord.ts';
 import { type StreamingOptions, resolveStreamingOptions } from './options.ts';
 
 export const STREAMING_STATE_VERSION = 3;
@@ -10,7 +10,8 @@ export const STREAMING_STATE_KIND = 'cryptocrawler.streaming-detector';
 /** EWMA means of the deseasonalised value, from fast to slow; their differences are the details. */
 export const SCALES = 5;
 
-export interface DetectorState {
+/** Everything the detector keeps; the subsequence-novelty fields (`discord*`) are declared in discord.ts. */
+export interface DetectorState extends DiscordState {
   options: StreamingOptions;
   /** Finite values seen. */
   n: number;
@@ -66,16 +67,6 @@ export interface DetectorState {
   longestRun: number;
   /** Points since the last flag (Infinity = none yet). */
   sinceFlag: number;
-  /** Subsequence novelty, per scale (discord.ts): the newest block means, and the log distance's statistics. */
-  discordValues: Float64Array;
-  discordLength: Float64Array;
-  discordNearest: Float64Array;
-  discordBlockSum: Float64Array;
-  discordBlockCount: Float64Array;
-  discordMean: Float64Array;
-  discordVar: Float64Array;
-  discordCount: Float64Array;
-  discordArmed: Float64Array;
 }
 
 /** Cells of the two context grids (none when the part is off). */
