@@ -116,10 +116,7 @@ function smoothedWeek(s: DetectorState, weekSlot: number): number {
 }
 
 function slotOf(s: DetectorState, timeMs: number): number {
-  if (s.period === 0) return -1;
-  const cycleMs = s.period * s.stepMs;
-  const inCycle = ((timeMs % cycleMs) + cycleMs) % cycleMs;
-  return Math.min(s.period - 1, Math.floor(inCycle / s.stepMs));
+  return s.period === 0 ? -1 : slotIn(s, timeMs, s.period);
 }
 
 // Scratch space reused by every update (updates never nest), so an update allocates only its verdict.
@@ -137,7 +134,6 @@ function step(s: DetectorState, timeMs: number, x: number): StreamingVerdict {
 
   const first = s.n === 0;
   const slot = slotOf(s, timeMs);
-  // The daily profile enters gradually as its slot is seen on more days.
   // The daily profile enters gradually as its slot is seen on more days, and only as far as it
   // predicts better than the level alone (out of sample): a series without a daily cycle keeps none.
   const seasonStrength =
@@ -196,14 +192,10 @@ function step(s: DetectorState, timeMs: number, x: number): StreamingVerdict {
 
   let pointZ = 0;
   let multiZ = 0;
-  let multiSign = 0;
   for (let k = 0; k < SCALES; k++) {
     const z = Math.abs(details[k] as number) / Math.max(MAD_TO_SD * (s.detailScales[k] as number), floor);
     if (k === 0) pointZ = z;
-    else if (z > multiZ) {
-      multiZ = z;
-      multiSign = Math.sign(details[k] as number);
-    }
+    else multiZ = Math.max(multiZ, z);
   }
   const varZ = Math.abs(logRatio) / Math.max(MAD_TO_SD * (s.detailScales[SCALES] as number), 1e-6);
   // Each statistic is judged against its own (slowly forgotten) record: a score of 0.5 is a new
@@ -226,7 +218,6 @@ function step(s: DetectorState, timeMs: number, x: number): StreamingVerdict {
   const raw = rawScore(Math.max(pointZ, multiZ));
   const w = o.shortWindow;
   s.ring[s.ringPos] = raw;
-  s.ringSign[s.ringPos] = Math.sign(details[0] as number) * raw;
   s.ringPos = (s.ringPos + 1) % w;
   // The mean of the newest k raw scores for k = w, w/2, w/4, ... (likelihoodWindows of them), each
   // against the long-run mean and spread of single raw scores (HTM's rule): a short burst is judged as
@@ -327,7 +318,6 @@ function step(s: DetectorState, timeMs: number, x: number): StreamingVerdict {
   let kind: StreamingAnomalyKind = (details[0] as number) >= 0 ? 'spike' : 'dip';
   if (score === multi && multi > point) kind = 'level_shift';
   else if (score === variance && variance > point) kind = 'variance_change';
-  void multiSign;
   if (novelMean >= 0) {
     score = 1;
     kind = 'level_shift';

@@ -56,9 +56,8 @@ export interface DetectorState extends DiscordState {
   yMax: number;
   min: number;
   max: number;
-  /** Ring of the last raw scores (and their signs) for the likelihood's short mean. */
+  /** Ring of the last raw scores for the likelihood's short means. */
   ring: Float64Array;
-  ringSign: Float64Array;
   ringPos: number;
   longMean: number;
   longVar: number;
@@ -106,7 +105,6 @@ export function initialState(options: StreamingOptions): DetectorState {
     min: Number.POSITIVE_INFINITY,
     max: Number.NEGATIVE_INFINITY,
     ring: new Float64Array(options.shortWindow),
-    ringSign: new Float64Array(options.shortWindow),
     ringPos: 0,
     longMean: 0,
     longVar: 0,
@@ -174,7 +172,6 @@ export function decodeState(value: unknown): DetectorState {
   const s = state as unknown as DetectorState;
   const lengths: [string, number, number][] = [
     ['ring', s.ring.length, options.shortWindow],
-    ['ringSign', s.ringSign.length, options.shortWindow],
     ['means', s.means.length, SCALES],
     ['contexts', s.contexts.length, contextCells(options)],
     ['records', s.records.length, 4],
