@@ -122,6 +122,17 @@ describe('streaming state', () => {
     expect(StreamingDetectors.restore({ version: 99 }, ids, B)).toBeUndefined();
   });
 
+  it('ignores detectors saved with another configuration (a release that changed it warms up)', () => {
+    const d = StreamingDetectors.create(ids, B, T0);
+    const saved = JSON.parse(JSON.stringify(d.snapshot())) as {
+      series: Record<string, { detector: { options: Record<string, unknown> } }>;
+    };
+    expect(StreamingDetectors.restore(saved, ids, B)).toBeDefined();
+    const first = Object.values(saved.series)[0]!;
+    first.detector.options = { ...first.detector.options, suppressPoints: 20 };
+    expect(StreamingDetectors.restore(saved, ids, B)).toBeUndefined();
+  });
+
   it('starts a series the saved state does not hold and drops one no longer watched', () => {
     const d = StreamingDetectors.create(streamingSeries(['a'], []), B, T0);
     const more = StreamingDetectors.restore(d.snapshot(), ids, B)!;

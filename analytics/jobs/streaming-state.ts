@@ -10,8 +10,10 @@
 // here is per bucket (series.ts fills gaps over a read window): a topic without a rollup counts 0 posts
 // when any topic has one in that bucket; a bucket where no topic has one is missing (NaN), as the
 // collector was not writing.
+import { isDeepStrictEqual } from 'node:util';
 import {
   createStreamingDetector,
+  resolveStreamingOptions,
   restoreStreamingDetector,
   type StreamingDetector,
   type StreamingVerdict,
@@ -127,7 +129,8 @@ export class StreamingDetectors {
   /**
    * Detectors restored from a saved state. A series the state does not hold (a topic added since)
    * starts fresh; a saved series no longer watched is dropped. Undefined when the state does not fit
-   * (another version or bucket size): the caller warms up instead.
+   * (another version or bucket size, or detectors saved with another configuration than this release's,
+   * which would otherwise go on with the old one): the caller warms up instead.
    */
   static restore(
     state: unknown,
@@ -135,6 +138,11 @@ export class StreamingDetectors {
     bucketMs: number,
   ): StreamingDetectors | undefined {
     if (!isState(state) || state.bucketMs !== bucketMs) return undefined;
+    const current = resolveStreamingOptions();
+    for (const saved of Object.values(state.series)) {
+      const options = (saved?.detector as { options?: unknown } | undefined)?.options;
+      if (!isDeepStrictEqual(options, current)) return undefined;
+    }
     const s = new StreamingDetectors(bucketMs, state.nextBucketMs);
     for (const id of ids) {
       const saved = state.series[seriesKey(id)];

@@ -66,12 +66,12 @@ describe('streaming detector', () => {
     expect(DEFAULT_STREAMING_OPTIONS).toMatchObject({
       threshold: 0.7,
       warmupPoints: 100,
-      suppressPoints: 20,
+      suppressPoints: 30,
       rangeTolerance: 0.01,
-      rangeDecay: 0.99999,
+      rangeDecay: 0.999985,
       seasonalAlpha: 0.15,
       fullScoreDecades: 5,
-      recordDecay: 0.9999,
+      recordDecay: 0.9998,
       recordCap: 1.5,
     });
   });
