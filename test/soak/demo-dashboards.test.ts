@@ -1,8 +1,9 @@
 // Issue 14's "done when": the demo's rendered page opens in headless Chromium with no empty panel.
-// Runs `npm run demo` as a person would (`--duration 0`: history, one analytics run, the page), then
-// opens its dashboards page in Chromium from npm (@sparticuz/chromium, no system package) and checks
-// every panel of every dashboard: drawn with data, charts inked, each box at its grid position with no
-// two overlapping, stacked series drawn as running sums. Saves one screenshot per dashboard under
+// Runs `npm run demo` as a person would (`--duration 0`: history, one analytics run, the page), checks
+// its report (posts, prices, correlation, the planted lag and anomalies), then opens its dashboards
+// page in Chromium from npm (@sparticuz/chromium, no system package) and checks every panel of every
+// dashboard: drawn with data, charts inked, each box at its grid position with no two overlapping,
+// stacked series drawn as running sums. Saves one screenshot per dashboard under
 // $DASHBOARD_SCREENSHOTS (else a temp dir) and prints their paths; docs/img/ holds copies.
 // In the soak project: the demo alone takes 1 to 3 minutes on 2 shared cores.
 // DEMO_DASHBOARDS_PAGE=/path/to/dashboards.html checks the page of a demo run already made instead.
@@ -44,6 +45,34 @@ function demo(): Promise<{ code: number | null; stdout: string; stderr: string }
   });
 }
 
+/**
+ * The demo's report: its own influxd, the simulate source, the news wire and the analytics ran, with
+ * non-zero numbers, the planted 7-minute lead found and significant, and the planted anomalies found.
+ */
+function expectReport(stdout: string, stderr: string): void {
+  expect(stderr).toMatch(/InfluxDB 2\.7 running at http:\/\/127\.0\.0\.1:\d+/);
+  expect(stderr).toMatch(/analytics: done/);
+  expect(stderr).toMatch(/news: a local RSS wire at http:\/\/127\.0\.0\.1:\d+\/news\.xml/);
+  const posts = [...stdout.matchAll(/^ {2}(bitcoin|ethereum|iota)\s+(\d+)/gm)].map((m) => Number(m[2]));
+  expect(posts).toHaveLength(3);
+  for (const n of posts) expect(n).toBeGreaterThan(10_000);
+  expect(stdout).toMatch(/BTC\/USD\s+[\d.]+\s+->\s+[\d.]+/);
+  expect(stdout).toMatch(/^CryptoCrawler report: the last \d+ d \d+ h \d+ min \(/m);
+  // One correlation table per coin: r with its interval per window, then the lag; the planted
+  // 7-minute lead of post volume over price, significant (no "n.s.").
+  expect(stdout).toMatch(/^ {2}BTC\n\s+topic\s+signal\s+1h\s+6h\s+24h\s+lag$/m);
+  expect(stdout).toMatch(
+    /^\s+bitcoin\s+volume\s+(-?\d\.\d\d \[-?\d\.\d\d, -?\d\.\d\d\]\s+){3}7 min \(r 0\.\d\d\)$/m,
+  );
+  const planted = /Planted anomalies found: (\d+) of (\d+) \(recall ([\d.]+)\), precision ([\d.]+)/.exec(
+    stdout,
+  );
+  expect(planted, stdout).not.toBeNull();
+  expect(Number(planted![2])).toBeGreaterThan(20);
+  expect(Number(planted![3])).toBeGreaterThanOrEqual(0.9);
+  expect(Number(planted![4])).toBeGreaterThanOrEqual(0.8);
+}
+
 describe('the demo dashboards page in headless Chromium', () => {
   it('has no empty panel: every panel of every dashboard drew data, in its place, stacks stacked', async () => {
     const t0 = Date.now();
@@ -52,6 +81,7 @@ describe('the demo dashboards page in headless Chromium', () => {
     if (!page) {
       const run = await demo();
       expect(run.code, run.stderr).toBe(0);
+      expectReport(run.stdout, run.stderr);
       const m = /^Dashboards \((\d+) panels, (\d+) without data\), open in a browser:\n {2}(\S+)$/m.exec(
         run.stdout,
       );
